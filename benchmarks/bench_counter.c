@@ -253,17 +253,17 @@ static int run_tutorial(const rt_machine *m, const char *prog)
     char err[256], pair[64] = "";
     if (tutorial_workers == 2 && rt_plan(&m->place, 2, plan, err, sizeof err) == 0)
         snprintf(pair, sizeof pair, ", pair: %s", rt_pair_relation(&m->topo, plan[0], plan[1]));
-    printf("counter += 1: %lld threads x %lld increments, %lld trials per variant "
-           "(policy %s%s)\n",
-           (long long)tutorial_workers, (long long)tutorial_increments,
-           (long long)tutorial_trials, rt_policy_name(m->place.policy), pair);
-
     FILE *json = NULL;
     if (tutorial_out && !(json = fopen(tutorial_out, "w"))) {
         char msg[600];
         snprintf(msg, sizeof msg, "--tutorial-out: cannot write '%s'", tutorial_out);
         rt_usage_error(prog, msg);
     }
+    printf("counter += 1: %lld threads x %lld increments, %lld trials per variant "
+           "(policy %s%s)\n",
+           (long long)tutorial_workers, (long long)tutorial_increments,
+           (long long)tutorial_trials, rt_policy_name(m->place.policy), pair);
+
     if (json)
         fprintf(json, "{\"workers\": %lld, \"increments\": %lld, \"trials\": %lld, "
                       "\"policy\": \"%s\", \"virtual\": \"%s\", \"variants\": [",

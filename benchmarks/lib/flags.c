@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "flags.h"
 #include "shim/rt_bench.h"
@@ -184,6 +185,32 @@ _Noreturn void rt_usage_error(const char *prog, const char *message)
     exit(RT_EXIT_USAGE);
 }
 
+/* Run rt_init with stderr captured: Google Benchmark reports a bad value of
+ * its own flags on a line of its own, which we fold into our one line. */
+static void init_capturing_stderr(int *argc, char **argv, char *captured, size_t len)
+{
+    captured[0] = '\0';
+    FILE *tmp = tmpfile();
+    int saved = tmp ? dup(STDERR_FILENO) : -1;
+    if (saved < 0) {
+        if (tmp)
+            fclose(tmp);
+        rt_init(argc, argv);
+        return;
+    }
+    fflush(stderr);
+    dup2(fileno(tmp), STDERR_FILENO);
+    rt_init(argc, argv);
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    rewind(tmp);
+    size_t n = fread(captured, 1, len - 1, tmp);
+    captured[n] = '\0';
+    fclose(tmp);
+    captured[strcspn(captured, "\n")] = '\0';
+}
+
 void rt_flags_main(int *argc, char **argv, const char *summary, rt_flag *flags)
 {
     for (int i = 1; i < *argc; i++) {
@@ -194,9 +221,17 @@ void rt_flags_main(int *argc, char **argv, const char *summary, rt_flag *flags)
         if (!strcmp(argv[i], "--benchmark_help"))
             argv[i] = (char *)"--help";   /* Google Benchmark's own help */
     }
-    rt_init(argc, argv);
-    char err[512];
-    if (rt_flags_parse(flags, *argc, argv, err, sizeof err) < 0)
+    char gb_said[512], err[512];
+    init_capturing_stderr(argc, argv, gb_said, sizeof gb_said);
+    if (rt_flags_parse(flags, *argc, argv, err, sizeof err) < 0) {
+        if (gb_said[0] && strstr(err, "--benchmark_")) {
+            char line[1100];
+            snprintf(line, sizeof line, "%s", gb_said);
+            rt_usage_error(argv[0], line);
+        }
         rt_usage_error(argv[0], err);
+    }
+    if (gb_said[0])
+        fprintf(stderr, "%s\n", gb_said);
     rt_flags_to_context(flags);
 }

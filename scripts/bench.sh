@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# bench.sh - the whole suite in one command: install missing dependencies,
+# build, run every benchmark, convert, plot.  Each run gets a new folder
+# results/<host>-<UTC time>/; results/latest points to the newest.
+#
+# usage: scripts/bench.sh [--quick] [--policy P] [--repetitions N]
+#                         [--max-workers N] [--results DIR] [--help]
+source "$(dirname "$0")/lib/common.sh"
+source "$RT_ROOT/scripts/lib/environment.sh"
+
+usage() {
+    cat <<'USAGE'
+usage: scripts/bench.sh [flags]
+  --quick            a first look: short runs, 3 repetitions (under 2 minutes on 2 cores)
+  --policy P         placement: none, compact, compact-smt, scatter (default compact)
+  --repetitions N    repetitions per point, odd, 3..99 (default 5; quick 3)
+  --max-workers N    largest worker count swept, 1..4096 (default 2 x PUs)
+  --results DIR      parent folder of run folders (default results/)
+USAGE
+}
+
+quick=0 policy=compact repetitions="" max_workers=0 results="$RT_ROOT/results"
+cmdline="$0 $*"
+need() { [ $# -ge 2 ] || rt_usage_error "$1: missing value"; }
+while [ $# -gt 0 ]; do
+    case $1 in
+    --quick) quick=1; shift ;;
+    --policy) need "$@"; policy=$2; shift 2 ;;
+    --repetitions) need "$@"; repetitions=$2; shift 2 ;;
+    --max-workers) need "$@"; max_workers=$2; shift 2 ;;
+    --results) need "$@"; results=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) rt_usage_error "unknown argument '$1' (see --help)" ;;
+    esac
+done
+case $policy in none|compact|compact-smt|scatter) ;;
+*) rt_usage_error "--policy: '$policy' is not a policy; valid: none, compact, compact-smt, scatter" ;;
+esac
+if [ -n "$repetitions" ]; then
+    [[ $repetitions =~ ^[0-9]+$ ]] && [ "$repetitions" -ge 3 ] && [ "$repetitions" -le 99 ] &&
+        [ $((repetitions % 2)) -eq 1 ] ||
+        rt_usage_error "--repetitions: '$repetitions' is invalid; valid: an odd number in 3..99 (1.7.1's median is wrong for even counts)"
+fi
+[[ $max_workers =~ ^[0-9]+$ ]] && [ "$max_workers" -le 4096 ] ||
+    rt_usage_error "--max-workers: '$max_workers' is invalid; valid: 1..4096"
+
+# Profiles: min_time is per repetition, in seconds (1.7.1 takes a bare number).
+if [ $quick -eq 1 ]; then
+    profile=quick min_time=0.02 trials=10 shim_reps=9 shim_min_time=0.02
+    : "${repetitions:=3}"
+else
+    profile=full min_time=0.1 trials=100 shim_reps=15 shim_min_time=0.1
+    : "${repetitions:=5}"
+fi
+
+"$RT_ROOT/scripts/deps.sh"
+"$RT_ROOT/scripts/build.sh"
+
+mkdir -p "$results" 2>/dev/null && [ -w "$results" ] ||
+    rt_usage_error "--results: cannot write to '$results'"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+run="$results/$(hostname -s)-$stamp"
+mkdir "$run" 2>/dev/null || rt_usage_error "run folder '$run' already exists; never reused"
+touch "$run/INCOMPLETE"
+rt_log "racetrack: $profile run into $run"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+
+pus=$(hwloc-calc --restrict "$(hwloc-bind --get)" --number-of pu all 2>/dev/null || nproc)
+cores=$(hwloc-calc --restrict "$(hwloc-bind --get)" --number-of core all 2>/dev/null || echo "$pus")
+max_flag=()
+[ "$max_workers" -gt 0 ] && max_flag=(--max-workers "$max_workers" --oversubscribe)
+
+common=(--policy "$policy" --benchmark_repetitions="$repetitions"
+        --benchmark_enable_random_interleaving=true --benchmark_out_format=json)
+
+# Run one benchmark executable; its JSON appears only once it is complete.
+run_bench() {
+    local name=$1; shift
+    rt_log "racetrack: [$name] $*"
+    "$RT_BIN/$name" "$@" --benchmark_out="$run/$name.json.tmp" >"$run/$name.log" 2>&1 ||
+        { rt_log "racetrack: $name failed; see $run/$name.log"; return 1; }
+    mv "$run/$name.json.tmp" "$run/$name.json"
+}
+
+status=0
+run_bench bench_counter "${common[@]}" "${max_flag[@]}" --benchmark_min_time="$min_time" || status=1
+rt_log "racetrack: [bench_counter --tutorial] 2 threads x 1,000,000, $trials trials"
+"$RT_BIN/bench_counter" --tutorial --policy "$policy" --trials "$trials" --variants all \
+    --tutorial-out "$run/counter_tutorial.json" >"$run/counter_tutorial.txt" 2>&1 || status=1
+run_bench bench_shim --policy "$policy" --benchmark_repetitions="$shim_reps" \
+    --benchmark_enable_random_interleaving=true --benchmark_out_format=json \
+    --benchmark_min_time="$shim_min_time" --summary-out "$run/shim_summary.json" || status=1
+
+caption="$(hostname -s), $(date -u +%Y-%m-%d), $pus PUs / $cores cores, policy $policy; median of $repetitions repetitions, bars: quartiles"
+plot_metric() {   # json metric match base title ylabel [--logy]
+    local json=$1 metric=$2 match=$3 base=$4 title=$5 ylabel=$6; shift 6
+    [ -r "$run/$json" ] || return 0
+    "$RT_ROOT/scripts/json2tsv.sh" --metric "$metric" --match "$match" "$run/$json" |
+        rt_atomic_write "$run/$base.tsv"
+    "$RT_ROOT/scripts/plot.sh" --tsv "$run/$base.tsv" --out "$run/$base" --title "$title" \
+        --ylabel "$ylabel" --cores "$cores" --pus "$pus" --caption "$caption" "$@"
+}
+plot_metric bench_counter.json ns_per_increment 'counter/(racy|volatile|atomic|mutex|recursive|spinlock|ttas|sharded)' \
+    counter_ns_per_increment "counter += 1: cost per increment (wall time per worker)" \
+    "ns per increment per worker (log)" --logy || status=1
+plot_metric bench_counter.json lost_fraction 'counter/(racy|volatile|plain)' \
+    counter_lost_fraction "counter += 1 without a lock: fraction of updates lost" \
+    "lost updates / expected" || status=1
+plot_metric bench_counter.json items_per_second 'counter/' counter_throughput \
+    "counter += 1: increments per second, all workers together" "increments per second (log)" \
+    --logy || status=1
+
+rt_environment_json "$run" "$cmdline" "$load_before"
+ln -sfn "$(basename "$run")" "$results/latest"
+if [ $status -eq 0 ]; then
+    rm -f "$run/INCOMPLETE"
+    rt_log "racetrack: done: $run"
+else
+    rt_log "racetrack: finished with errors; $run is marked INCOMPLETE"
+fi
+exit $status

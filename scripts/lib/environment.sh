@@ -1,0 +1,39 @@
+# environment.sh - machine facts for a run folder (sourced by bench.sh).
+# rt_environment_json DIR COMMANDLINE LOAD_BEFORE -> DIR/environment.json
+# and DIR/topology.xml.
+
+rt_read() { [ -r "$1" ] && head -c 200 "$1" | tr -d '\n' || printf 'unreadable'; }
+
+rt_environment_json() {
+    local dir=$1 cmdline=$2 load_before=$3
+    lstopo-no-graphics --of xml >"$dir/topology.xml" 2>/dev/null || true
+    local virt
+    virt=$(systemd-detect-virt 2>/dev/null || true)
+    [ -n "$virt" ] || { grep -qw hypervisor /proc/cpuinfo && virt=unknown-hypervisor || virt=none; }
+    jq -n \
+        --arg host "$(hostname)" \
+        --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+        --arg kernel "$(uname -sr)" \
+        --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" \
+        --arg pus "$(hwloc-calc --number-of pu all 2>/dev/null || nproc)" \
+        --arg cores "$(hwloc-calc --number-of core all 2>/dev/null || echo unknown)" \
+        --arg packages "$(hwloc-calc --number-of package all 2>/dev/null || echo unknown)" \
+        --arg nproc "$(nproc)" \
+        --arg glibc "$(ldd --version 2>/dev/null | head -1)" \
+        --arg compiler "$(cc --version | head -1)" \
+        --arg gbench "$(dpkg-query -W -f='${Version}' libbenchmark-dev 2>/dev/null)" \
+        --arg hwloc "$(dpkg-query -W -f='${Version}' libhwloc-dev 2>/dev/null)" \
+        --arg governor "$(rt_read /sys/devices/system/cpu/cpu0/cpufreq/scaling_governor)" \
+        --arg aslr "$(rt_read /proc/sys/kernel/randomize_va_space)" \
+        --arg virtual "$virt" \
+        --arg load_before "$load_before" \
+        --arg load_after "$(cut -d' ' -f1-3 /proc/loadavg)" \
+        --arg cmdline "$cmdline" \
+        '{host: $host, date: $date, kernel: $kernel, cpu_model: $cpu,
+          pus: ($pus | tonumber? // $pus), cores: ($cores | tonumber? // $cores),
+          packages: ($packages | tonumber? // $packages), nproc: ($nproc | tonumber),
+          glibc: $glibc, compiler: $compiler, google_benchmark: $gbench, hwloc: $hwloc,
+          governor: $governor, aslr: $aslr, virtual: $virtual,
+          load_before: $load_before, load_after: $load_after, command_line: $cmdline}' \
+        | rt_atomic_write "$dir/environment.json"
+}

@@ -1,0 +1,31 @@
+# scaling.gp - a metric against workers, one line per series.
+# Variables (gnuplot -e): tsv, out (no extension), title, ylabel, logy (0/1),
+# cores, pus (vertical markers; 0 to omit), caption.
+set datafile separator "\t"
+set datafile columnheaders
+set termoption noenhanced
+set key outside right top vertical
+set grid back lc rgb "#dddddd"
+set logscale x 2
+set xlabel "workers (threads)"
+set ylabel ylabel
+if (logy) { set logscale y 10 }
+set title title . "\n{/*0.8 " . caption . "}"
+set termoption enhanced
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+array c[8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+do for [i=1:8] { set linetype i lc rgb c[i] lw 2 pt (i+3) ps 1.0 }
+do for [i=9:16] { set linetype i lc rgb c[i-8] lw 2 dt 2 pt (i+3) ps 1.0 }
+if (cores > 0) { set arrow 1 from cores, graph 0 to cores, graph 1 nohead dt 3 lc rgb "#555555"
+                 set label 1 sprintf(" %d cores", cores) at cores, graph 0.04 left font ",9" }
+if (pus > 0 && pus != cores) { set arrow 2 from pus, graph 0 to pus, graph 1 nohead dt 4 lc rgb "#999999"
+                 set label 2 sprintf(" %d PUs", pus) at pus, graph 0.10 left font ",9" }
+stats tsv using 2 nooutput
+set xrange [STATS_min / 1.3 : STATS_max * 1.3]
+plotcmd = "plot for [s in series] tsv using 2:(strcol(1) eq s ? column('median') : NaN):'q1':'q3' with yerrorlines title s"
+set terminal pngcairo size 1100,650 font "Liberation Sans,11"
+set output out . ".png"
+eval plotcmd
+set terminal svg size 1100,650 font "Liberation Sans,11" dynamic
+set output out . ".svg"
+eval plotcmd

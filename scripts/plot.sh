@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# plot.sh - draw a long TSV (from json2tsv.sh) as PNG and SVG: the median
+# of the repetitions against workers on a log2 axis, inter-quartile bars,
+# one line per series, dotted markers at the core and PU counts.
+# usage: plot.sh --tsv F --out BASE --title T --ylabel Y [--logy]
+#                [--cores N] [--pus N] [--caption TEXT]
+source "$(dirname "$0")/lib/common.sh"
+
+tsv="" out="" title="" ylabel="" logy=0 cores=0 pus=0 caption=""
+need() { [ $# -ge 2 ] || rt_usage_error "$1: missing value"; }
+while [ $# -gt 0 ]; do
+    case $1 in
+    --tsv) need "$@"; tsv=$2; shift 2 ;;
+    --out) need "$@"; out=$2; shift 2 ;;
+    --title) need "$@"; title=$2; shift 2 ;;
+    --ylabel) need "$@"; ylabel=$2; shift 2 ;;
+    --caption) need "$@"; caption=$2; shift 2 ;;
+    --cores) need "$@"; cores=$2; shift 2 ;;
+    --pus) need "$@"; pus=$2; shift 2 ;;
+    --logy) logy=1; shift ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    *) rt_usage_error "unknown argument '$1'; valid: --tsv --out --title --ylabel --logy --cores --pus --caption" ;;
+    esac
+done
+[ -r "$tsv" ] || rt_usage_error "--tsv: '$tsv' is not a readable file"
+[ -n "$out" ] || rt_usage_error "--out: required (a path without extension)"
+[[ $cores =~ ^[0-9]+$ ]] || rt_usage_error "--cores: '$cores' is not a count; valid: 0..4096"
+[[ $pus =~ ^[0-9]+$ ]] || rt_usage_error "--pus: '$pus' is not a count; valid: 0..4096"
+[ "$(wc -l <"$tsv")" -ge 2 ] || rt_usage_error "--tsv: '$tsv' has no data rows"
+
+series=$(tail -n +2 "$tsv" | cut -f1 | awk '!seen[$0]++' | tr '\n' ' ')
+esc() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
+gnuplot -e "tsv=\"$(esc "$tsv")\"; out=\"$(esc "$out")\"; title=\"$(esc "$title")\";
+            ylabel=\"$(esc "$ylabel")\"; caption=\"$(esc "$caption")\"; logy=$logy;
+            cores=$cores; pus=$pus; series=\"$series\"" \
+        "$RT_ROOT/scripts/lib/scaling.gp"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Bad input: one line on stderr naming the flag, exit status 2, nothing run.
+source "$(dirname "$0")/lib.sh"
+
+# executable | arguments | text the one line must contain
+cases=(
+    "bench_counter|--policy=diagonal|--policy"
+    "bench_counter|--policy|--policy: missing value"
+    "bench_counter|--max-workers=-1|--max-workers"
+    "bench_counter|--max-workers=abc|--max-workers"
+    "bench_counter|--max-workers=1000000000000|--max-workers"
+    "bench_counter|--trials=0|--trials"
+    "bench_counter|--increments=1e3|--increments"
+    "bench_counter|--cpus=0-|--cpus"
+    "bench_counter|--cpus=4096|--cpus"
+    "bench_counter|--policy=list|--policy"
+    "bench_counter|--tutorial --workers=100000|--workers"
+    "bench_counter|--tutorial --workers=3 --cpus=0|--oversubscribe"
+    "bench_counter|--tutorial --variants=racy,nonsense|--variants"
+    "bench_counter|--tutorial --tutorial-out=/nonexistent/dir/x.json|--tutorial-out"
+    "bench_counter|--frobnicate|--frobnicate"
+    "bench_counter|--benchmark_repetitions=abc|--benchmark_repetitions"
+    "bench_counter|stray|stray"
+    "bench_shim|--max-ratio=0.5|--max-ratio"
+    "bench_shim|--self-test=maybe|--self-test"
+    "bench_shim|--policy=|--policy"
+)
+for c in "${cases[@]}"; do
+    IFS='|' read -r exe args want <<<"$c"
+    # shellcheck disable=SC2086
+    "$RT_BIN/$exe" $args >"$T_TMP/out" 2>"$T_TMP/err"
+    rc=$?
+    ok "$exe $args: exit 2 (got $rc)" test $rc -eq 2
+    ok "$exe $args: one line on stderr" test "$(wc -l <"$T_TMP/err")" -eq 1
+    ok "$exe $args: names '$want'" grep -qF -- "$want" "$T_TMP/err"
+    ok "$exe $args: nothing ran" test ! -s "$T_TMP/out"
+done
+
+for s in bench json2tsv plot; do
+    "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"
+    rc=$?
+    ok "scripts/$s.sh --no-such-flag: exit 2 (got $rc)" test $rc -eq 2
+    ok "scripts/$s.sh: names the flag" grep -q -- "--no-such-flag" "$T_TMP/err"
+done
+"$RT_SOURCE/scripts/bench.sh" --repetitions 4 >/dev/null 2>"$T_TMP/err"
+ok "bench.sh --repetitions 4 (even): exit 2" test $? -eq 2
+ok "bench.sh --repetitions names the flag" grep -q -- "--repetitions" "$T_TMP/err"
+"$RT_SOURCE/scripts/bench.sh" --policy sideways >/dev/null 2>"$T_TMP/err"
+ok "bench.sh --policy sideways: exit 2" test $? -eq 2
+t_done

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# scripts/bench.sh --quick end to end: a new run folder with JSON, TSV,
+# valid PNG and SVG, environment facts, no INCOMPLETE marker, and
+# results/latest pointing at it.  A second run gets a new folder.
+source "$(dirname "$0")/lib.sh"
+res=$T_TMP/results
+
+ok "bench.sh --quick exits 0" "$RT_SOURCE/scripts/bench.sh" --quick --results "$res"
+run=$res/$(readlink "$res/latest")
+ok "latest points to a run folder" test -d "$run"
+ok "run is complete" test ! -e "$run/INCOMPLETE"
+for f in bench_counter.json bench_shim.json counter_tutorial.json environment.json topology.xml \
+         counter_ns_per_increment.tsv counter_lost_fraction.tsv shim_summary.json; do
+    ok "$f exists and is not empty" test -s "$run/$f"
+done
+for j in bench_counter.json bench_shim.json counter_tutorial.json environment.json shim_summary.json; do
+    ok "$j is valid JSON" jq -e . "$run/$j" >/dev/null
+done
+for p in counter_ns_per_increment counter_lost_fraction counter_throughput; do
+    ok "$p.png is a PNG" test "$(head -c 4 "$run/$p.png" | od -An -tx1 | tr -d ' \n')" = 89504e47
+    ok "$p.svg is an SVG" grep -q "<svg" "$run/$p.svg"
+done
+ok "lost-fraction TSV covers racy at 2 workers" grep -qP '^counter/racy\t2\t3\t' "$run/counter_lost_fraction.tsv"
+jq_ok "shim summary has both bodies" "$run/shim_summary.json" '[.bodies[].body] == ["barrier", "atomic_relaxed"]'
+jq_ok "environment names the machine" "$run/environment.json" '.pus >= 1 and (.command_line | test("--quick"))'
+
+sleep 1
+"$RT_SOURCE/scripts/bench.sh" --quick --results "$res" >/dev/null 2>&1
+ok "a second run never reuses the folder" test "$(find "$res" -mindepth 1 -maxdepth 1 -type d | wc -l)" -eq 2
+t_done
