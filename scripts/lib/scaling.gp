@@ -9,7 +9,7 @@ set grid back lc rgb "#dddddd"
 set logscale x 2
 set xlabel "workers (threads)"
 set ylabel ylabel
-if (logy) { set logscale y 10 }
+if (logy) { set logscale y 10; set format y "10^{%L}" }
 set title title . "\n{/*0.8 " . caption . "}"
 set termoption enhanced
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
