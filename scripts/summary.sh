@@ -19,7 +19,7 @@ cell() {
 }
 
 {
-    jq -r '"Run `\(.date)` on \(.cpu_model), \(.pus) PUs / \(.cores) cores / \(.packages) package(s), virtual: \(.virtual), load before \(.load_before)."' \
+    jq -r '"Run `\(.date)` on \(.cpu_model), \(.pus) PUs / \(.cores) cores / \(.packages) package(s), virtual machine: \(.virtual), container: \(.container // "not recorded"), load before \(.load_before)."' \
         "$run/environment.json"
     echo
     jq -r '"**counter += 1, \(.workers) threads x \(.increments) increments, \(.trials) trials per variant** (`bench_counter --tutorial`):\n\n| variant | expected | got (median) | lost min / median / max | trials that lost updates |\n| --- | ---: | ---: | ---: | ---: |",

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 #include "machine.h"
 #include "shim/rt_bench.h"
@@ -37,6 +40,28 @@ static bool cpu_has_hypervisor_flag(void)
     return found;
 }
 
+/* The hypervisor's CPUID signature (leaf 0x40000000), e.g. "KVMKVMKVM". */
+static bool hypervisor_signature(char *sig, size_t len)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned a, b, c, d;
+    if (!cpu_has_hypervisor_flag())
+        return false;
+    __cpuid(0x40000000, a, b, c, d);
+    char raw[13];
+    memcpy(raw, &b, 4);
+    memcpy(raw + 4, &c, 4);
+    memcpy(raw + 8, &d, 4);
+    raw[12] = '\0';
+    snprintf(sig, len, "%s", raw);
+    return raw[0] != '\0';
+#else
+    (void)sig;
+    (void)len;
+    return false;
+#endif
+}
+
 void rt_detect_virtual(char *buf, size_t len)
 {
     static const struct { const char *vendor; const char *name; } known[] = {
@@ -51,6 +76,19 @@ void rt_detect_virtual(char *buf, size_t len)
         if (strstr(vendor, known[i].vendor) || strstr(product, known[i].vendor)) {
             snprintf(buf, len, "%s", known[i].name);
             return;
+        }
+    }
+    static const struct { const char *sig; const char *name; } sigs[] = {
+        { "KVMKVMKVM", "kvm" }, { "Microsoft Hv", "hyperv" }, { "VMwareVMware", "vmware" },
+        { "XenVMMXenVMM", "xen" }, { "TCGTCGTCGTCG", "qemu" }, { "VBoxVBoxVBox", "virtualbox" },
+    };
+    char sig[16];
+    if (hypervisor_signature(sig, sizeof sig)) {
+        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+            if (!strcmp(sig, sigs[i].sig)) {
+                snprintf(buf, len, "%s", sigs[i].name);
+                return;
+            }
         }
     }
     snprintf(buf, len, "%s", cpu_has_hypervisor_flag() ? "unknown-hypervisor" : "none");

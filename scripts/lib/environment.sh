@@ -7,9 +7,14 @@ rt_read() { [ -r "$1" ] && head -c 200 "$1" | tr -d '\n' || printf 'unreadable';
 rt_environment_json() {
     local dir=$1 cmdline=$2 load_before=$3
     lstopo-no-graphics --of xml >"$dir/topology.xml" 2>/dev/null || true
-    local virt
-    virt=$(systemd-detect-virt 2>/dev/null || true)
-    [ -n "$virt" ] || { grep -qw hypervisor /proc/cpuinfo && virt=unknown-hypervisor || virt=none; }
+    # The hypervisor and the container, apart: either can be present alone.
+    local virt container
+    virt=$(systemd-detect-virt --vm 2>/dev/null || true)
+    if [ -z "$virt" ] || [ "$virt" = none ]; then
+        grep -qw hypervisor /proc/cpuinfo && virt=unknown-hypervisor || virt=none
+    fi
+    container=$(systemd-detect-virt --container 2>/dev/null || true)
+    [ -n "$container" ] || { [ -e /.dockerenv ] && container=docker || container=none; }
     jq -n \
         --arg host "$(hostname)" \
         --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
@@ -26,6 +31,7 @@ rt_environment_json() {
         --arg governor "$(rt_read /sys/devices/system/cpu/cpu0/cpufreq/scaling_governor)" \
         --arg aslr "$(rt_read /proc/sys/kernel/randomize_va_space)" \
         --arg virtual "$virt" \
+        --arg container "$container" \
         --arg load_before "$load_before" \
         --arg load_after "$(cut -d' ' -f1-3 /proc/loadavg)" \
         --arg cmdline "$cmdline" \
@@ -33,7 +39,7 @@ rt_environment_json() {
           pus: ($pus | tonumber? // $pus), cores: ($cores | tonumber? // $cores),
           packages: ($packages | tonumber? // $packages), nproc: ($nproc | tonumber),
           glibc: $glibc, compiler: $compiler, google_benchmark: $gbench, hwloc: $hwloc,
-          governor: $governor, aslr: $aslr, virtual: $virtual,
+          governor: $governor, aslr: $aslr, virtual: $virtual, container: $container,
           load_before: $load_before, load_after: $load_after, command_line: $cmdline}' \
         | rt_atomic_write "$dir/environment.json"
 }
