@@ -32,6 +32,4 @@ jq_ok "one thread skipping its loop does not hang the other" "$out" \
     "[.benchmarks[] | select(.name | test(\"no_loop_one_thread\")) | .error_occurred] | length == 3 and all"
 jq_ok "context records versions, flags and machine" "$out" \
     '.context["racetrack.google_benchmark_version"] == "1.7.1" and .context["param.self-test"] == "yes" and (.context["machine.pus_allowed"] | tonumber) >= 1 and .context["placement.policy"] == "compact"'
-jq_ok "failed runs carry no figures" "$out" \
-    '[.benchmarks[] | select(.error_occurred) | has("lost_updates") | not] | all'
 t_done

@@ -224,12 +224,8 @@ void rt_flags_main(int *argc, char **argv, const char *summary, rt_flag *flags)
     char gb_said[512], err[512];
     init_capturing_stderr(argc, argv, gb_said, sizeof gb_said);
     if (rt_flags_parse(flags, *argc, argv, err, sizeof err) < 0) {
-        if (gb_said[0] && strstr(err, "--benchmark_")) {
-            char line[1100];
-            snprintf(line, sizeof line, "%s", gb_said);
-            rt_usage_error(argv[0], line);
-        }
-        rt_usage_error(argv[0], err);
+        bool gb_flag = gb_said[0] && strstr(err, "--benchmark_");
+        rt_usage_error(argv[0], gb_flag ? gb_said : err);
     }
     if (gb_said[0])
         fprintf(stderr, "%s\n", gb_said);
