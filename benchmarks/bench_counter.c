@@ -26,7 +26,7 @@
 #include "flags.h"
 #include "machine.h"
 #include "shim/rt_bench.h"
-#include "team.h"
+#include "team/team.h"
 
 static const char summary[] =
     "Lost updates and lock costs: T workers increment one shared counter.";
@@ -132,16 +132,15 @@ static void register_benchmarks(const rt_machine *m, int sweep_max)
 
 /* ---- tutorial mode ----------------------------------------------------------- */
 
-typedef struct trial {
-    const rt_counter_variant *v;
-    int64_t increments;
-} trial;
-
-static void tutorial_worker(int worker, void *arg)
+/* The workload: each worker of a round does its share of the increments. */
+static int tutorial_run(rt_worker *w)
 {
-    trial *t = arg;
-    t->v->run(ctx, worker, t->increments);
+    const rt_counter_variant *v = w->config;
+    v->run(ctx, w->index, w->count);
+    return 0;
 }
+
+static const rt_workload tutorial_work = { "counter", NULL, tutorial_run, NULL };
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -171,23 +170,30 @@ static int run_tutorial_variant(const rt_machine *m, const rt_counter_variant *v
 {
     int64_t expected = tutorial_workers * tutorial_increments;
     int64_t *lost = calloc((size_t)tutorial_trials, sizeof *lost);
-    rt_team_report rep = { 0 };
     int failures = 0, with_loss = 0;
     char err[512], a[32], b[32], c[32], d[32], e[32];
 
-    for (int64_t i = 0; i < tutorial_trials; i++) {
-        trial t = { v, tutorial_increments };
+    /* One team, one round per trial; the counter is reset between rounds,
+     * while the workers wait at the gate. */
+    rt_team_config cfg = { RT_TEAM_THREADS, (int)tutorial_workers, &m->place, &tutorial_work, v,
+                           0 };
+    rt_team *team = rt_team_start(&cfg, err, sizeof err);
+    for (int64_t i = 0; team && i < tutorial_trials; i++) {
+        rt_round round;
         rt_counter_ctx_reset(ctx);
-        rt_team_report_free(&rep);
-        if (rt_team_run_threads(&m->place, (int)tutorial_workers, tutorial_worker, &t, &rep,
-                                err, sizeof err) < 0) {
-            fprintf(stderr, "bench_counter: %s\n", err);
-            free(lost);
-            return -1;
+        if (rt_team_round(team, expected, &round, err, sizeof err) < 0) {
+            rt_team_stop(team, NULL, 0);
+            team = NULL;
+            break;
         }
         lost[i] = expected - v->total(ctx, (int)tutorial_workers);
         with_loss += lost[i] != 0;
         failures += v->exact && lost[i] != 0;
+    }
+    if (!team) {
+        fprintf(stderr, "bench_counter: %s\n", err);
+        free(lost);
+        return -1;
     }
     int64_t *sorted = malloc((size_t)tutorial_trials * sizeof *sorted);
     memcpy(sorted, lost, (size_t)tutorial_trials * sizeof *sorted);
@@ -205,8 +211,8 @@ static int run_tutorial_variant(const rt_machine *m, const rt_counter_variant *v
 
     if (json) {
         char plan[512], seen[512];
-        rt_cpulist_format(rep.planned, rep.workers, plan, sizeof plan);
-        rt_cpulist_format(rep.seen, rep.workers, seen, sizeof seen);
+        rt_cpulist_format(rt_team_planned(team), rt_team_workers(team), plan, sizeof plan);
+        rt_cpulist_format(rt_team_seen(team), rt_team_workers(team), seen, sizeof seen);
         fprintf(json,
                 "%s\n    {\"variant\": \"%s\", \"what\": \"%s\", \"exact\": %s, "
                 "\"data_race\": %s, \"expected\": %lld, \"plan\": \"%s\", \"seen\": \"%s\", "
@@ -220,7 +226,7 @@ static int run_tutorial_variant(const rt_machine *m, const rt_counter_variant *v
                 (long long)sorted[0], (long long)median,
                 (long long)sorted[tutorial_trials - 1], with_loss);
     }
-    rt_team_report_free(&rep);
+    rt_team_stop(team, NULL, 0);
     free(sorted);
     free(lost);
     return failures ? -1 : 0;

@@ -7,7 +7,7 @@
 
 #include "check.h"
 #include "counter_variants.h"
-#include "team.h"
+#include "team/team.h"
 
 /* Increments per worker in the exactness tests. */
 #define EXACT_INCREMENTS 200000
@@ -18,30 +18,34 @@
 typedef struct job {
     rt_counter_ctx *ctx;
     const rt_counter_variant *v;
-    int64_t n;
 } job;
 
-static void worker(int w, void *arg)
+static int increment(rt_worker *w)
 {
-    job *j = arg;
-    j->v->run(j->ctx, w, j->n);
+    const job *j = w->config;
+    j->v->run(j->ctx, w->index, w->count);
+    return 0;
 }
+
+static const rt_workload increments = { "increments", NULL, increment, NULL };
 
 /* Run one trial; returns the number of lost updates. */
 static int64_t trial(const rt_placement *pl, rt_counter_ctx *ctx, const rt_counter_variant *v,
                      int workers, int64_t n)
 {
-    job j = { ctx, v, n };
-    rt_team_report rep;
+    job j = { ctx, v };
+    rt_team_config cfg = { RT_TEAM_THREADS, workers, pl, &increments, &j, 0 };
     char err[256];
+    rt_round round;
     rt_counter_ctx_reset(ctx);
-    if (rt_team_run_threads(pl, workers, worker, &j, &rep, err, sizeof err) < 0) {
+    rt_team *team = rt_team_start(&cfg, err, sizeof err);
+    if (!team || rt_team_round(team, workers * n, &round, err, sizeof err) < 0) {
         fprintf(stderr, "team: %s\n", err);
         exit(1);
     }
-    CHECK(rep.cpu_mismatches == 0, "%s: %d workers not where planned", v->name,
-          rep.cpu_mismatches);
-    rt_team_report_free(&rep);
+    CHECK(rt_team_cpu_mismatches(team) == 0, "%s: %d workers not where planned", v->name,
+          rt_team_cpu_mismatches(team));
+    rt_team_stop(team, NULL, 0);
     return (int64_t)workers * n - v->total(ctx, workers);
 }
 

@@ -231,3 +231,60 @@ void rt_flags_main(int *argc, char **argv, const char *summary, rt_flag *flags)
         fprintf(stderr, "%s\n", gb_said);
     rt_flags_to_context(flags);
 }
+
+/* ---- comma-separated lists ---------------------------------------------- */
+
+int rt_list_choices(const char *flag, const char *text, const char *const *names,
+                    int *out, int max, char *err, size_t errlen)
+{
+    char *copy = strdup(text), *save = NULL;
+    int n = 0, rc = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int found = -1;
+        for (int i = 0; names[i]; i++)
+            if (!strcmp(tok, names[i]))
+                found = i;
+        if (found < 0 || n == max) {
+            char valid[256] = "";
+            for (int i = 0; names[i]; i++)
+                snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s",
+                         i ? ", " : "", names[i]);
+            snprintf(err, errlen, "--%s: '%s' is not one of %s (a comma-separated list)", flag,
+                     tok, valid);
+            rc = -1;
+            break;
+        }
+        out[n++] = found;
+    }
+    free(copy);
+    if (rc == 0 && n == 0) {
+        snprintf(err, errlen, "--%s: empty list", flag);
+        rc = -1;
+    }
+    return rc < 0 ? -1 : n;
+}
+
+int rt_list_ints(const char *flag, const char *text, int64_t min, int64_t max, int64_t *out,
+                 int maxn, char *err, size_t errlen)
+{
+    char *copy = strdup(text), *save = NULL;
+    int n = 0, rc = 0;
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(tok, &end, 10);
+        if (errno || *end || end == tok || v < min || v > max || n == maxn) {
+            snprintf(err, errlen, "--%s: '%s' is invalid; valid: up to %d comma-separated "
+                     "integers in %lld..%lld", flag, tok, maxn, (long long)min, (long long)max);
+            rc = -1;
+            break;
+        }
+        out[n++] = v;
+    }
+    free(copy);
+    if (rc == 0 && n == 0) {
+        snprintf(err, errlen, "--%s: empty list", flag);
+        rc = -1;
+    }
+    return rc < 0 ? -1 : n;
+}

@@ -57,4 +57,12 @@ _Noreturn void rt_usage_error(const char *prog, const char *message);
  * Benchmark's flags, parse ours, exit 2 on bad input. */
 void rt_flags_main(int *argc, char **argv, const char *summary, rt_flag *flags);
 
+/* A comma-separated list of names from `names` (NULL-terminated) into
+ * their indexes, or a list of integers within [min, max].  Return the
+ * count (at most max / maxn), or -1 with one line naming --flag. */
+int rt_list_choices(const char *flag, const char *text, const char *const *names,
+                    int *out, int max, char *err, size_t errlen);
+int rt_list_ints(const char *flag, const char *text, int64_t min, int64_t max, int64_t *out,
+                 int maxn, char *err, size_t errlen);
+
 #endif /* RT_FLAGS_H */

@@ -1,0 +1,534 @@
+/*
+ * bench_scaling - threads vs processes on CPU-bound, I/O-bound and mixed work.
+ *
+ * The tutorials' rule: "waiting work, use threads; computing work, use
+ * processes".  Here the same workload runs on a team of N pthreads and on a
+ * team of N fork()ed processes (team.h), for
+ *   cpu    a compute kernel with a checksum            (work/cpu.c)
+ *   sleep  one blocking sleep per item                 (work/sleep.c)
+ *   tcp    request/response to a slow loopback server  (work/tcp.c, responder.c)
+ *   mixed  compute c us, then sleep w us, per item     (work/sleep.c)
+ * under strong scaling (a fixed total of items split over N workers) and
+ * weak scaling (a fixed number of items per worker), N = 1, 2, 4, ... PUs
+ * and beyond: to 4 x PUs for cpu, to max(64, 4 x PUs) for the waiting
+ * workloads.  A second sweep holds N and moves mixed work's waiting
+ * fraction w / (c + w) from 0 to 100 %: the threads vs processes crossover.
+ *
+ * One Google Benchmark iteration is one round of the team: the gate opens,
+ * every worker does its items, the last one finishes.  The round's time is
+ * the iteration's (manual) time, so the team's creation is outside it.
+ * Each run reports
+ *   items_per_second        throughput of the whole team
+ *   harness_us, harness_fraction
+ *                           an empty round, alone and as a share of a round
+ *   cpus_busy               workers' CPU time / wall time
+ *   cpu_us_per_item, voluntary_cs_per_item, involuntary_cs_per_item
+ *                           getrusage of the workers: waiting vs computing
+ *   start_skew_us           gate open to the last worker's start
+ *   cpu_mismatches, bind_failures
+ * and its label says mode, placement plan and the CPUs the workers saw.
+ * A wrong checksum, a failed worker or a responder that answered a wrong
+ * number of requests is an error, never data.
+ *
+ * The machine's parallel capacity (capacity.h) is measured before and after
+ * the sweeps: before into the JSON context, both into --capacity-out.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flags.h"
+#include "machine.h"
+#include "shim/rt_bench.h"
+#include "team/capacity.h"
+#include "team/team.h"
+#include "work/responder.h"
+#include "work/workloads.h"
+
+static const char summary[] =
+    "Threads vs processes: CPU-bound, I/O-bound and mixed work on 1..N workers and beyond.";
+
+/* ---- parameters ------------------------------------------------------------ */
+
+#define MAX_WORKERS_LIMIT 4096
+#define MAX_LIST 32
+/* The waiting workloads are swept to at least this many workers. */
+#define IO_MIN_SWEEP 64
+
+static rt_place_opts place_opts = RT_PLACE_OPTS_DEFAULT;
+static const char *modes_text = "threads,processes";
+static const char *workloads_text = "cpu,sleep,tcp,mixed";
+static const char *scalings_text = "strong,weak";
+static int64_t cpu_max_workers = 0;      /* 0: 4 x PUs */
+static int64_t io_max_workers = 0;       /* 0: max(64, 4 x PUs) */
+static int64_t cpu_steps = 50000;
+static int64_t cpu_strong_items = 1024;
+static int64_t cpu_weak_items = 256;
+static int64_t sleep_us = 1000;
+static int64_t sleep_strong_items = 2048;
+static int64_t sleep_weak_items = 32;
+static int64_t tcp_delay_us = 1000;
+static int64_t tcp_reply_bytes = 4096;
+static int64_t tcp_strong_items = 2048;
+static int64_t tcp_weak_items = 32;
+static int64_t mixed_item_us = 1000;
+static int64_t mixed_wait_pct = 50;
+static int64_t mixed_strong_items = 2048;
+static int64_t mixed_weak_items = 32;
+static const char *crossover_pcts_text = "0,10,25,50,75,90,100";
+static int64_t crossover_workers = 0;    /* 0: 2 x PUs */
+static int64_t crossover_items = 32;
+static int64_t harness_rounds = 5;
+static double steps_per_us = 0;          /* 0: calibrate */
+static double calibrate_ms = 20;
+static double capacity_ms = 20;
+static int64_t capacity_trials = 5;
+static const char *capacity_out = NULL;
+static int64_t fail_worker = -1;
+static int fail_how = RT_FAIL_RETURN;
+
+static const char *const scaling_names[] = { "strong", "weak", NULL };
+enum { CPU, SLEEP, TCP, MIXED, NWORKLOADS };
+static const char *const workload_names[] = { "cpu", "sleep", "tcp", "mixed", NULL };
+
+static rt_flag flags[] = {
+    RT_PLACEMENT_FLAGS(place_opts),
+    { "modes", RT_FLAG_STRING, &modes_text, 0, 0, NULL,
+      "worker kinds to compare: threads, processes", false },
+    { "workloads", RT_FLAG_STRING, &workloads_text, 0, 0, NULL,
+      "workloads: cpu, sleep, tcp, mixed", false },
+    { "scalings", RT_FLAG_STRING, &scalings_text, 0, 0, NULL,
+      "strong (fixed total work), weak (fixed work per worker)", false },
+    { "cpu-max-workers", RT_FLAG_INT, &cpu_max_workers, 0, MAX_WORKERS_LIMIT, NULL,
+      "cpu sweep: up to this many workers (0: 4 x PUs)", false },
+    { "io-max-workers", RT_FLAG_INT, &io_max_workers, 0, MAX_WORKERS_LIMIT, NULL,
+      "sleep, tcp, mixed sweeps: up to this many workers (0: max(64, 4 x PUs))", false },
+    { "cpu-steps", RT_FLAG_INT, &cpu_steps, 1, 1e9, NULL,
+      "cpu: kernel steps per item", false },
+    { "cpu-strong-items", RT_FLAG_INT, &cpu_strong_items, 1, 1e9, NULL,
+      "cpu: items per round, strong scaling", false },
+    { "cpu-weak-items", RT_FLAG_INT, &cpu_weak_items, 1, 1e9, NULL,
+      "cpu: items per worker per round, weak scaling", false },
+    { "sleep-us", RT_FLAG_INT, &sleep_us, 1, 1e7, NULL,
+      "sleep: microseconds per item", false },
+    { "sleep-strong-items", RT_FLAG_INT, &sleep_strong_items, 1, 1e9, NULL,
+      "sleep: items per round, strong scaling", false },
+    { "sleep-weak-items", RT_FLAG_INT, &sleep_weak_items, 1, 1e9, NULL,
+      "sleep: items per worker per round, weak scaling", false },
+    { "tcp-delay-us", RT_FLAG_INT, &tcp_delay_us, 0, 1e7, NULL,
+      "tcp: the responder answers this long after a request", false },
+    { "tcp-reply-bytes", RT_FLAG_INT, &tcp_reply_bytes, 8, RT_RESPONDER_MAX_REPLY, NULL,
+      "tcp: bytes per answer", false },
+    { "tcp-strong-items", RT_FLAG_INT, &tcp_strong_items, 1, 1e9, NULL,
+      "tcp: requests per round, strong scaling", false },
+    { "tcp-weak-items", RT_FLAG_INT, &tcp_weak_items, 1, 1e9, NULL,
+      "tcp: requests per worker per round, weak scaling", false },
+    { "mixed-item-us", RT_FLAG_INT, &mixed_item_us, 1, 1e7, NULL,
+      "mixed: c + w, microseconds of one item on an idle PU", false },
+    { "mixed-wait-pct", RT_FLAG_INT, &mixed_wait_pct, 0, 100, NULL,
+      "mixed: waiting share w / (c + w) in the worker sweeps, %", false },
+    { "mixed-strong-items", RT_FLAG_INT, &mixed_strong_items, 1, 1e9, NULL,
+      "mixed: items per round, strong scaling", false },
+    { "mixed-weak-items", RT_FLAG_INT, &mixed_weak_items, 1, 1e9, NULL,
+      "mixed: items per worker per round, weak scaling", false },
+    { "crossover-pcts", RT_FLAG_STRING, &crossover_pcts_text, 0, 0, NULL,
+      "crossover sweep: waiting shares, % (comma-separated, 0..100)", false },
+    { "crossover-workers", RT_FLAG_INT, &crossover_workers, 0, MAX_WORKERS_LIMIT, NULL,
+      "crossover sweep: workers (0: 2 x PUs)", false },
+    { "crossover-items", RT_FLAG_INT, &crossover_items, 1, 1e9, NULL,
+      "crossover sweep: items per worker per round", false },
+    { "harness-rounds", RT_FLAG_INT, &harness_rounds, 1, 1000, NULL,
+      "empty rounds per run that measure the harness (median kept)", false },
+    { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
+      "kernel steps per microsecond for mixed work (0: calibrate)", false },
+    { "calibrate-ms", RT_FLAG_DOUBLE, &calibrate_ms, 1, 10000, NULL,
+      "length of each calibration timing", false },
+    { "capacity-ms", RT_FLAG_DOUBLE, &capacity_ms, 1, 10000, NULL,
+      "capacity: one thread's piece of work, ms", false },
+    { "capacity-trials", RT_FLAG_INT, &capacity_trials, 1, 1000, NULL,
+      "capacity: interleaved 1-vs-N trials (median kept)", false },
+    { "capacity-out", RT_FLAG_STRING, &capacity_out, 0, 0, NULL,
+      "write the capacity before and after the sweeps to this JSON file", false },
+    { "fail-worker", RT_FLAG_INT, &fail_worker, -1, MAX_WORKERS_LIMIT, NULL,
+      "test hook: this worker fails in its first round (-1: none)", false },
+    { "fail-how", RT_FLAG_CHOICE, &fail_how, 0, 0, rt_fail_how_names,
+      "test hook: how it fails", false },
+    RT_FLAG_END,
+};
+
+/* ---- the experiments --------------------------------------------------------- */
+
+typedef struct experiment {
+    int workload;              /* CPU .. MIXED */
+    bool strong;
+    rt_team_mode mode;
+    bool crossover;            /* the argument is the waiting %, not workers */
+} experiment;
+
+static rt_machine machine;
+static int sweep_max[NWORKLOADS];
+static int64_t crossover_n;
+
+static int64_t strong_items(int w)
+{
+    const int64_t items[] = { cpu_strong_items, sleep_strong_items, tcp_strong_items,
+                              mixed_strong_items };
+    return items[w];
+}
+
+static int64_t weak_items(int w)
+{
+    const int64_t items[] = { cpu_weak_items, sleep_weak_items, tcp_weak_items,
+                              mixed_weak_items };
+    return items[w];
+}
+
+/* Everything one run's workload needs; lives on the run's stack, which
+ * outlives its team (children have their copy from fork). */
+typedef struct run_setup {
+    rt_cpu_config cpu;
+    rt_sleep_config sleep;
+    rt_tcp_config tcp;
+    rt_mixed_config mixed;
+    rt_faulty_config faulty;
+    rt_responder responder;
+    const rt_workload *work;
+    const void *config;
+    int64_t checksum_steps;    /* kernel steps per item, -1: index checksum */
+} run_setup;
+
+static int prepare(const experiment *e, int64_t wait_pct, run_setup *s, char *err, size_t len)
+{
+    memset(s, 0, sizeof *s);
+    s->checksum_steps = -1;
+    switch (e->workload) {
+    case CPU:
+        s->cpu.steps = cpu_steps;
+        s->work = &rt_work_cpu, s->config = &s->cpu, s->checksum_steps = cpu_steps;
+        break;
+    case SLEEP:
+        s->sleep.sleep_us = sleep_us;
+        s->work = &rt_work_sleep, s->config = &s->sleep;
+        break;
+    case TCP:
+        if (rt_responder_start(&s->responder, tcp_delay_us, tcp_reply_bytes, err, len) < 0)
+            return -1;
+        s->tcp = (rt_tcp_config){ s->responder.port, tcp_reply_bytes };
+        s->work = &rt_work_tcp, s->config = &s->tcp;
+        break;
+    case MIXED:
+        s->mixed.compute_steps =
+            llround((double)mixed_item_us * (double)(100 - wait_pct) / 100 * steps_per_us);
+        s->mixed.wait_us = mixed_item_us * wait_pct / 100;
+        s->work = &rt_work_mixed, s->config = &s->mixed;
+        s->checksum_steps = s->mixed.compute_steps;
+        break;
+    }
+    if (fail_worker >= 0) {
+        s->faulty = (rt_faulty_config){ s->work, s->config, (int)fail_worker, fail_how };
+        s->work = &rt_work_faulty, s->config = &s->faulty;
+    }
+    return 0;
+}
+
+/* The checksum a round of `items` must produce, computed on this thread
+ * once per (steps, items) and remembered. */
+static uint64_t reference_checksum(int64_t steps, int64_t items)
+{
+    enum { CACHE = 256 };
+    static struct { int64_t steps, items; uint64_t sum; } cache[CACHE];
+    static int used;
+    if (steps < 0)
+        return rt_index_checksum(0, items);
+    for (int i = 0; i < used; i++)
+        if (cache[i].steps == steps && cache[i].items == items)
+            return cache[i].sum;
+    uint64_t sum = rt_cpu_checksum(0, items, steps);
+    if (used < CACHE)
+        cache[used].steps = steps, cache[used].items = items, cache[used++].sum = sum;
+    return sum;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The harness's own cost: the median of empty rounds. */
+static double harness_seconds(rt_team *team, char *err, size_t len)
+{
+    double v[1000];
+    rt_round r;
+    for (int i = 0; i < harness_rounds; i++) {
+        if (rt_team_round(team, 0, &r, err, len) < 0)
+            return -1;
+        v[i] = r.seconds;
+    }
+    qsort(v, (size_t)harness_rounds, sizeof v[0], cmp_double);
+    return v[harness_rounds / 2];
+}
+
+static void placement_label(rt_state *st, const rt_team *team, rt_team_mode mode)
+{
+    char plan[1024], seen[1024], label[2200];
+    int n = rt_team_workers(team);
+    rt_cpulist_format(rt_team_planned(team), n, plan, sizeof plan);
+    rt_cpulist_format(rt_team_seen(team), n, seen, sizeof seen);
+    snprintf(label, sizeof label, "mode=%s policy=%s plan=%s seen=%s%s%s",
+             rt_team_mode_names[mode], rt_policy_name(machine.place.policy), plan, seen,
+             n > rt_topo_allowed_pus(&machine.topo) ? " oversubscribed=yes" : "",
+             rt_team_bind_failures(team) ? " binding=failed" : "");
+    rt_set_label(st, label);
+}
+
+static void bm_team(rt_state *st, void *arg)
+{
+    const experiment *e = arg;
+    int workers = e->crossover ? (int)crossover_n : (int)rt_range(st, 0);
+    int64_t wait_pct = e->crossover ? rt_range(st, 0) : mixed_wait_pct;
+    int64_t items = e->crossover ? crossover_items * workers
+                    : e->strong  ? strong_items(e->workload)
+                                 : weak_items(e->workload) * workers;
+    char err[512] = "";
+    run_setup s;
+    rt_team *team = NULL;
+    double harness = -1;
+    if (prepare(e, wait_pct, &s, err, sizeof err) == 0) {
+        rt_team_config cfg = { e->mode, workers, &machine.place, s.work, s.config, 0 };
+        team = rt_team_start(&cfg, err, sizeof err);
+    }
+    if (team)
+        harness = harness_seconds(team, err, sizeof err);
+    uint64_t expected = reference_checksum(s.checksum_steps, items);
+
+    bool ok = team && harness >= 0;
+    if (!ok)
+        rt_skip_with_error(st, err);
+    double seconds = 0, skew = 0, cpu = 0, vcs = 0, ivcs = 0;
+    int64_t rounds = 0;
+    for (int64_t n = rt_loop_begin(st); ok && n > 0; n--) {
+        rt_round r;
+        if (rt_team_round(team, items, &r, err, sizeof err) < 0) {
+            ok = false;
+        } else if (r.checksum != expected) {
+            snprintf(err, sizeof err, "wrong checksum: %llu, expected %llu",
+                     (unsigned long long)r.checksum, (unsigned long long)expected);
+            ok = false;
+        } else {
+            rt_set_iteration_time(st, r.seconds);
+            rounds++;
+            seconds += r.seconds;
+            skew += r.start_skew;
+            cpu += r.user_seconds + r.system_seconds;
+            vcs += (double)r.voluntary_switches;
+            ivcs += (double)r.involuntary_switches;
+        }
+        if (!ok)
+            rt_skip_with_error(st, err);
+    }
+    rt_loop_end(st);
+
+    char why[512];
+    if (team) {
+        placement_label(st, team, e->mode);
+        rt_counter(st, "cpu_mismatches", rt_team_cpu_mismatches(team), RT_COUNTER_DEFAULT);
+        rt_counter(st, "bind_failures", rt_team_bind_failures(team), RT_COUNTER_DEFAULT);
+    }
+    if (rt_team_stop(team, why, sizeof why) < 0 && ok) {
+        rt_skip_with_error(st, why);
+        ok = false;
+    }
+    if (e->workload == TCP) {
+        int64_t served = 0;
+        if (rt_responder_stop(&s.responder, &served, why, sizeof why) < 0 && ok) {
+            rt_skip_with_error(st, why);
+            ok = false;
+        } else if (ok && served != rounds * items) {
+            snprintf(why, sizeof why, "the responder answered %lld requests, expected %lld",
+                     (long long)served, (long long)(rounds * items));
+            rt_skip_with_error(st, why);
+            ok = false;
+        }
+    }
+    if (!ok || rounds == 0)
+        return;
+
+    double done = (double)(rounds * items);
+    rt_items_processed(st, rounds * items);
+    rt_counter(st, "workers", workers, RT_COUNTER_DEFAULT);
+    rt_counter(st, "items_per_round", (double)items, RT_COUNTER_DEFAULT);
+    if (e->workload == MIXED)
+        rt_counter(st, "wait_pct", (double)wait_pct, RT_COUNTER_DEFAULT);
+    rt_counter(st, "harness_us", harness * 1e6, RT_COUNTER_DEFAULT);
+    rt_counter(st, "harness_fraction", harness / (seconds / (double)rounds), RT_COUNTER_DEFAULT);
+    rt_counter(st, "start_skew_us", skew / (double)rounds * 1e6, RT_COUNTER_DEFAULT);
+    rt_counter(st, "cpus_busy", cpu / seconds, RT_COUNTER_DEFAULT);
+    rt_counter(st, "cpu_us_per_item", cpu / done * 1e6, RT_COUNTER_DEFAULT);
+    rt_counter(st, "voluntary_cs_per_item", vcs / done, RT_COUNTER_DEFAULT);
+    rt_counter(st, "involuntary_cs_per_item", ivcs / done, RT_COUNTER_DEFAULT);
+}
+
+/* ---- registration ------------------------------------------------------------ */
+
+static experiment experiments[2 * NWORKLOADS * 2 + 2];
+static int nexperiments;
+
+static void register_sweep(const experiment *proto, const int64_t *pcts, int npcts)
+{
+    experiment *e = &experiments[nexperiments++];
+    *e = *proto;
+    char name[128];
+    if (e->crossover)
+        snprintf(name, sizeof name, "crossover/mixed/%s", rt_team_mode_names[e->mode]);
+    else
+        snprintf(name, sizeof name, "scaling/%s/%s/%s", workload_names[e->workload],
+                 e->strong ? "strong" : "weak", rt_team_mode_names[e->mode]);
+    rt_bench *b = rt_bench_register(name, bm_team, e);
+    if (e->crossover) {
+        rt_bench_arg_name(b, "wait_pct");
+        for (int i = 0; i < npcts; i++)
+            rt_bench_arg(b, pcts[i]);
+    } else {
+        rt_bench_arg_name(b, "workers");
+        int most = sweep_max[e->workload];
+        for (int n = 1; n < most; n *= 2)
+            rt_bench_arg(b, n);
+        rt_bench_arg(b, most);
+    }
+    rt_bench_use_manual_time(b);
+    rt_bench_extra_statistics(b);
+}
+
+static void usage_check(bool bad, const char *fmt, long long a, long long b)
+{
+    if (bad) {
+        char msg[256];
+        snprintf(msg, sizeof msg, fmt, a, b);
+        rt_usage_error("bench_scaling", msg);
+    }
+}
+
+/* ---- capacity ------------------------------------------------------------------ */
+
+static void measure_capacity(const char *when, rt_capacity *c)
+{
+    char err[512];
+    int pus = rt_topo_allowed_pus(&machine.topo);
+    if (rt_capacity_measure(&machine.place, pus, capacity_ms, (int)capacity_trials,
+                            steps_per_us, c, err, sizeof err) < 0) {
+        fprintf(stderr, "bench_scaling: capacity %s the sweeps: %s\n", when, err);
+        exit(1);
+    }
+    fprintf(stderr, "bench_scaling: capacity %s the sweeps: %.2f of %d PUs (%d trials, "
+            "%.2f..%.2f)\n", when, c->capacity, pus, c->trials, c->min, c->max);
+}
+
+static void capacity_json(FILE *f, const char *key, const rt_capacity *c, bool last)
+{
+    fprintf(f, "  \"%s\": {\"capacity\": %.4f, \"min\": %.4f, \"max\": %.4f, \"workers\": %d, "
+               "\"trials\": %d, \"piece_ms\": %.3f}%s\n",
+            key, c->capacity, c->min, c->max, c->workers, c->trials, c->single_ms,
+            last ? "" : ",");
+}
+
+static int write_capacity(const rt_capacity *before, const rt_capacity *after)
+{
+    FILE *f = fopen(capacity_out, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "{\n  \"pus\": %d,\n  \"cores\": %d,\n", rt_topo_allowed_pus(&machine.topo),
+            rt_topo_cores(&machine.topo));
+    capacity_json(f, "before", before, false);
+    capacity_json(f, "after", after, true);
+    fprintf(f, "}\n");
+    return fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+    rt_flags_main(&argc, argv, summary, flags);
+    char err[512];
+    int modes[2], works[NWORKLOADS], scalings[2];
+    int64_t pcts[MAX_LIST];
+    int nmodes = rt_list_choices("modes", modes_text, rt_team_mode_names, modes, 2, err,
+                                 sizeof err);
+    int nworks = nmodes < 0 ? -1
+                            : rt_list_choices("workloads", workloads_text, workload_names,
+                                              works, NWORKLOADS, err, sizeof err);
+    int nscalings = nworks < 0 ? -1
+                               : rt_list_choices("scalings", scalings_text, scaling_names,
+                                                 scalings, 2, err, sizeof err);
+    int npcts = nscalings < 0 ? -1
+                              : rt_list_ints("crossover-pcts", crossover_pcts_text, 0, 100,
+                                             pcts, MAX_LIST, err, sizeof err);
+    if (npcts < 0)
+        rt_usage_error(argv[0], err);
+    if (capacity_out && !strcmp(capacity_out, ""))
+        rt_usage_error(argv[0], "--capacity-out: empty path");
+
+    rt_machine_init(&machine, argv[0], &place_opts, 1);
+    int pus = rt_topo_allowed_pus(&machine.topo);
+    sweep_max[CPU] = cpu_max_workers ? (int)cpu_max_workers : 4 * pus;
+    int io = io_max_workers ? (int)io_max_workers : (4 * pus > IO_MIN_SWEEP ? 4 * pus
+                                                                            : IO_MIN_SWEEP);
+    sweep_max[SLEEP] = sweep_max[TCP] = sweep_max[MIXED] = io;
+    crossover_n = crossover_workers ? crossover_workers : 2 * pus;
+    /* The sweeps go past the PUs on purpose: workers wrap round-robin. */
+    machine.place.oversubscribe = true;
+    int most = sweep_max[CPU] > io ? sweep_max[CPU] : io;
+    if (rt_plan_check(&machine.place, most, err, sizeof err) < 0)
+        rt_usage_error(argv[0], err);
+    for (int i = 0; i < nworks; i++) {
+        static const char *const strong_flag[] = { "cpu-strong-items", "sleep-strong-items",
+                                                   "tcp-strong-items", "mixed-strong-items" };
+        char fmt[160];
+        snprintf(fmt, sizeof fmt, "--%s: %%lld is fewer than the %%lld workers of the sweep, "
+                 "so some would have no work; valid: at least the sweep's largest count",
+                 strong_flag[works[i]]);
+        usage_check(strong_items(works[i]) < sweep_max[works[i]], fmt,
+                    (long long)strong_items(works[i]), sweep_max[works[i]]);
+    }
+
+    if (steps_per_us == 0)
+        steps_per_us = rt_cpu_steps_per_us(calibrate_ms, 5);
+    rt_contextf("calibration.cpu_steps_per_us", "%.1f", steps_per_us);
+    rt_contextf("sweep.cpu_max_workers", "%d", sweep_max[CPU]);
+    rt_contextf("sweep.io_max_workers", "%d", io);
+    rt_contextf("sweep.crossover_workers", "%lld", (long long)crossover_n);
+    rt_context("placement.oversubscribe", "yes");
+    rt_contextf("timer_slack_ns", "%d", RT_TIMER_SLACK_NS);
+
+    rt_capacity before, after;
+    measure_capacity("before", &before);
+    rt_contextf("capacity.before", "%.3f", before.capacity);
+    rt_contextf("capacity.before_range", "%.3f..%.3f", before.min, before.max);
+
+    for (int w = 0; w < nworks; w++)
+        for (int sc = 0; sc < nscalings; sc++)
+            for (int m = 0; m < nmodes; m++)
+                register_sweep(&(experiment){ works[w], scalings[sc] == 0,
+                                              (rt_team_mode)modes[m], false },
+                               NULL, 0);
+    for (int w = 0; w < nworks; w++)
+        if (works[w] == MIXED)
+            for (int m = 0; m < nmodes; m++)
+                register_sweep(&(experiment){ MIXED, false, (rt_team_mode)modes[m], true },
+                               pcts, npcts);
+
+    int errors = rt_run();
+    measure_capacity("after", &after);
+    int rc = errors == 0 ? 0 : 1;
+    if (errors < 0)
+        fprintf(stderr, "bench_scaling: no benchmark matched --benchmark_filter\n");
+    else if (errors > 0)
+        fprintf(stderr, "bench_scaling: %d runs reported errors\n", errors);
+    if (capacity_out && write_capacity(&before, &after) != 0) {
+        fprintf(stderr, "bench_scaling: cannot write --capacity-out '%s'\n", capacity_out);
+        rc = 1;
+    }
+    rt_shutdown();
+    rt_machine_destroy(&machine);
+    return rc;
+}

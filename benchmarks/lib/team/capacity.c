@@ -1,0 +1,59 @@
+/*
+ * capacity.c - N threads of the compute kernel against one; see capacity.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "team/capacity.h"
+#include "team/team.h"
+#include "work/workloads.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+int rt_capacity_measure(const rt_placement *pl, int workers, double piece_ms, int trials,
+                        double steps_per_us, rt_capacity *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    rt_cpu_config piece = { (int64_t)(piece_ms * 1e3 * steps_per_us) + 1 };
+    rt_team_config one = { RT_TEAM_THREADS, 1, pl, &rt_work_cpu, &piece, 0 };
+    rt_team_config all = one;
+    all.workers = workers;
+    rt_team *t1 = rt_team_start(&one, err, errlen);
+    rt_team *tn = t1 ? rt_team_start(&all, err, errlen) : NULL;
+    double *ratio = calloc((size_t)trials, sizeof *ratio);
+    double *single = calloc((size_t)trials, sizeof *single);
+    int rc = tn ? 0 : -1;
+    for (int i = 0; rc == 0 && i < trials; i++) {
+        rt_round r1, rn;
+        rc = rt_team_round(t1, 1, &r1, err, errlen);
+        if (rc == 0)
+            rc = rt_team_round(tn, workers, &rn, err, errlen);
+        if (rc == 0) {
+            ratio[i] = workers * r1.seconds / rn.seconds;
+            single[i] = r1.seconds * 1e3;
+        }
+    }
+    rt_team_stop(tn, NULL, 0);
+    rt_team_stop(t1, NULL, 0);
+    if (rc == 0) {
+        out->workers = workers;
+        out->trials = trials;
+        out->single_ms = median(single, trials);
+        out->capacity = median(ratio, trials);   /* sorts ratio */
+        out->min = ratio[0];
+        out->max = ratio[trials - 1];
+    }
+    free(ratio);
+    free(single);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * workloads.h - the work the scaling experiments give a team (team.h).
+ *
+ * Each workload does "items"; a round's items are split over the workers,
+ * and each worker adds a checksum per item, so the team's checksum depends
+ * only on which items were done, never on the mode or the split.  The
+ * caller checks it against a reference computed on one thread.
+ *
+ *   cpu    computes: rt_cpu_item(i, steps), a chain of multiply-xorshift
+ *          steps the optimiser can neither remove nor shorten;
+ *   sleep  waits: one blocking nanosleep per item (a slow network's
+ *          stand-in);
+ *   tcp    real I/O: one request/response per item over a loopback TCP
+ *          connection to the responder (responder.h), which answers after
+ *          its delay;
+ *   mixed  computes for c microseconds (as steps, from a calibration), then
+ *          sleeps for w microseconds.
+ */
+#ifndef RT_WORKLOADS_H
+#define RT_WORKLOADS_H
+
+#include <stdint.h>
+
+#include "team/team.h"
+
+/* ---- the compute kernel ---------------------------------------------------- */
+uint64_t rt_cpu_item(uint64_t item, int64_t steps);
+/* Sum of rt_cpu_item over [first, first + count), on the calling thread. */
+uint64_t rt_cpu_checksum(int64_t first, int64_t count, int64_t steps);
+/* Kernel steps per microsecond on the calling thread: the best of `trials`
+ * timings of about `ms` milliseconds each. */
+double rt_cpu_steps_per_us(double ms, int trials);
+
+/* Sum of the indexes in [first, first + count): the checksum of sleep and
+ * tcp, which prove each item was done exactly once. */
+uint64_t rt_index_checksum(int64_t first, int64_t count);
+
+/* ---- workloads and their parameters ------------------------------------------- */
+typedef struct rt_cpu_config {
+    int64_t steps;             /* kernel steps per item */
+} rt_cpu_config;
+extern const rt_workload rt_work_cpu;
+
+typedef struct rt_sleep_config {
+    int64_t sleep_us;          /* one nanosleep per item */
+} rt_sleep_config;
+extern const rt_workload rt_work_sleep;
+
+typedef struct rt_tcp_config {
+    int port;                  /* the responder's, on 127.0.0.1 */
+    int64_t reply_bytes;       /* bytes per answer */
+} rt_tcp_config;
+extern const rt_workload rt_work_tcp;
+
+typedef struct rt_mixed_config {
+    int64_t compute_steps;     /* c microseconds of kernel steps */
+    int64_t wait_us;           /* w */
+} rt_mixed_config;
+extern const rt_workload rt_work_mixed;
+
+/* A wrapper that makes worker fail_worker fail in its first round, by
+ * returning an error, calling _exit, or raising SIGSEGV (tests only). */
+typedef enum rt_fail_how { RT_FAIL_RETURN, RT_FAIL_EXIT, RT_FAIL_SIGNAL } rt_fail_how;
+extern const char *const rt_fail_how_names[];   /* "return", "exit", "signal", NULL */
+typedef struct rt_faulty_config {
+    const rt_workload *inner;
+    const void *inner_config;
+    int fail_worker;           /* -1: nobody fails */
+    rt_fail_how how;
+} rt_faulty_config;
+extern const rt_workload rt_work_faulty;
+
+/* Workers' sleeps use a timer slack of this many nanoseconds (Linux's
+ * default of 50 us would add 5 % to a 1 ms sleep). */
+#define RT_TIMER_SLACK_NS 1
+
+/* Sleep for us microseconds, resuming after signals. */
+void rt_sleep_us(int64_t us);
+
+#endif /* RT_WORKLOADS_H */
