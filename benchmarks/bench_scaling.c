@@ -321,7 +321,7 @@ static void bm_team(rt_state *st, void *arg)
             rounds++;
             seconds += r.seconds;
             skew += r.start_skew;
-            cpu += r.user_seconds + r.system_seconds;
+            cpu += r.cpu_seconds;
             vcs += (double)r.voluntary_switches;
             ivcs += (double)r.involuntary_switches;
         }

@@ -45,11 +45,18 @@ fi
     rt_usage_error "--max-workers: '$max_workers' is invalid; valid: 1..4096"
 
 # Profiles: min_time is per repetition, in seconds (1.7.1 takes a bare number).
+# bench_scaling's sizes are its own defaults in the full profile (sized so
+# the harness costs under 1 % of a round); quick sweeps waiting work to 16
+# workers with smaller rounds.
 if [ $quick -eq 1 ]; then
     profile=quick min_time=0.02 trials=10 shim_reps=9 shim_min_time=0.02
+    scaling=(--io-max-workers=16 --cpu-strong-items=128 --sleep-strong-items=128
+             --tcp-strong-items=128 --mixed-strong-items=128 --crossover-pcts=0,25,50,75,100
+             --capacity-trials=3)
     : "${repetitions:=3}"
 else
     profile=full min_time=0.1 trials=100 shim_reps=15 shim_min_time=0.1
+    scaling=()
     : "${repetitions:=5}"
 fi
 
@@ -91,11 +98,15 @@ run_bench bench_shim --policy "$policy" --benchmark_repetitions="$shim_reps" \
     --benchmark_enable_random_interleaving=true --benchmark_out_format=json \
     --benchmark_min_time="$shim_min_time" --summary-out "$run/shim_summary.json" || status=1
 
+run_bench bench_scaling "${common[@]}" --benchmark_min_time="$min_time" "${scaling[@]}" \
+    --capacity-out "$run/scaling_capacity.json" || status=1
+
 caption="$(hostname -s), $(date -u +%Y-%m-%d), $pus PUs / $cores cores, policy $policy; median of $repetitions repetitions, bars: quartiles"
-plot_metric() {   # json metric match base title ylabel [--logy]
+plot_metric() {   # json metric match base title ylabel [plot.sh flags]; X=wait_pct for another x
     local json=$1 metric=$2 match=$3 base=$4 title=$5 ylabel=$6; shift 6
     [ -r "$run/$json" ] || return 0
-    "$RT_ROOT/scripts/json2tsv.sh" --metric "$metric" --match "$match" "$run/$json" |
+    "$RT_ROOT/scripts/json2tsv.sh" --metric "$metric" --match "$match" --x "${X:-workers}" \
+        "$run/$json" |
         rt_atomic_write "$run/$base.tsv"
     "$RT_ROOT/scripts/plot.sh" --tsv "$run/$base.tsv" --out "$run/$base" --title "$title" \
         --ylabel "$ylabel" --cores "$cores" --pus "$pus" --caption "$caption" "$@"
@@ -112,6 +123,35 @@ plot_metric bench_counter.json lost_fraction 'counter/(racy|volatile|plain)' \
 plot_metric bench_counter.json items_per_second "$measured" counter_throughput \
     "counter += 1: increments per second, all workers together" "increments per second (log)" \
     --logy || status=1
+
+# Threads vs processes: throughput and speedup per workload, read against
+# the parallel capacity measured before and after the sweeps.
+if [ -r "$run/bench_scaling.json" ] && [ -r "$run/scaling_capacity.json" ]; then
+    read -r cap_before cap_after < <(jq -r '[.before.capacity, .after.capacity]
+        | map(. * 100 | round / 100) | "\(.[0]) \(.[1])"' "$run/scaling_capacity.json")
+    cap_low=$(jq -r '[.before.capacity, .after.capacity] | min' "$run/scaling_capacity.json")
+    scaling_caption="$caption; parallel capacity $cap_before before, $cap_after after"
+    for w in cpu sleep tcp mixed; do
+        caption=$scaling_caption plot_metric bench_scaling.json items_per_second "^scaling/$w/" \
+            "scaling_${w}_throughput" "$w work: items per second, threads vs processes" \
+            "items per second, whole team (log)" --logy || status=1
+        [ -r "$run/scaling_${w}_throughput.tsv" ] || continue
+        "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "$cap_low" \
+            "$run/scaling_${w}_throughput.tsv" | rt_atomic_write "$run/scaling_${w}_speedup.tsv"
+        "$RT_ROOT/scripts/plot.sh" --tsv "$run/scaling_${w}_speedup.tsv" \
+            --out "$run/scaling_${w}_speedup" --title "$w work: speedup over 1 worker of the same mode" \
+            --ylabel "speedup (log2)" --logy2 --ideal --capacity "$cap_low" --cores "$cores" \
+            --pus "$pus" --caption "$scaling_caption" || status=1
+    done
+    X=wait_pct caption=$scaling_caption plot_metric bench_scaling.json items_per_second \
+        '^crossover/' scaling_crossover "mixed work: threads vs processes as waiting grows" \
+        "items per second, whole team" --linear-x --cores 0 --pus 0 \
+        --xlabel "waiting share of each item w / (c + w), %" || status=1
+    for m in harness_fraction cpus_busy; do
+        "$RT_ROOT/scripts/json2tsv.sh" --metric "$m" --match '^scaling/' "$run/bench_scaling.json" |
+            rt_atomic_write "$run/scaling_$m.tsv"
+    done
+fi
 
 rt_environment_json "$run" "$cmdline" "$load_before"
 ln -sfn "$(basename "$run")" "$results/latest"

@@ -18,6 +18,58 @@ cell() {
         'NR > 1 && $1 == s && $2 == w { printf fmt, $6; found = 1 } END { if (!found) printf "-" }' "$3"
 }
 
+# Threads vs processes, from bench_scaling's TSVs and capacity file.
+scaling_summary() {
+    local pus reps
+    pus=$(jq -r .pus "$run/scaling_capacity.json")
+    reps=$(awk -F'\t' 'NR == 2 { print $3; exit }' "$run/scaling_cpu_throughput.tsv")
+    echo
+    jq -r '"**Threads vs processes** (`bench_scaling`, median of '"$reps"' repetitions). Parallel capacity (N threads of a compute kernel against 1): **\(.before.capacity * 100 | round / 100)** of \(.pus) PUs before the sweeps, **\(.after.capacity * 100 | round / 100)** after; read every speedup against it."' \
+        "$run/scaling_capacity.json"
+    echo
+    echo "| workload | scaling | items/s, 1 worker: threads / processes | speedup at $pus workers: threads / processes | speedup at the most workers (N): threads / processes | threads / processes at N |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: |"
+    for w in cpu sleep tcp mixed; do
+        for sc in strong weak; do
+            awk -F'\t' -v w="$w" -v sc="$sc" -v pus="$pus" '
+                FNR == 1 { file++; next }
+                { split($1, p, "/"); if (p[2] != w || p[3] != sc) next; m = p[4] }
+                file == 1 { tp[m, $2] = $6; if ($2 > most) most = $2 }
+                file == 2 { sp[m, $2] = $6 }
+                END {
+                    if (!most) exit
+                    printf "| %s | %s | %.4g / %.4g | %.2f / %.2f | %.2f / %.2f (%d) | %.2f |\n", w, sc,
+                        tp["threads", 1], tp["processes", 1], sp["threads", pus], sp["processes", pus],
+                        sp["threads", most], sp["processes", most], most,
+                        tp["processes", most] ? tp["threads", most] / tp["processes", most] : 0
+                }' "$run/scaling_${w}_throughput.tsv" "$run/scaling_${w}_speedup.tsv"
+        done
+    done
+    echo
+    local flagged
+    flagged=$(awk -F'\t' 'FNR > 1 && $13 != "-" && $13 != "ok" { printf "%s at %d workers: speedup %.2f, ideal %d (%s); ", $1, $2, $6, $12, $13 }' \
+        "$run"/scaling_*_speedup.tsv)
+    echo "CPU-bound speedup against min(N, PUs), within a factor 0.8: ${flagged:-every point tracks it.}"
+    echo
+    awk -F'\t' 'NR > 1 && $6 > worst { worst = $6; at = $1 " at " $2 " workers" }
+        END { printf "Harness cost (an empty round, median of repetitions): at most %.2f %% of a round (%s).\n", 100 * worst, at }' \
+        "$run/scaling_harness_fraction.tsv"
+    echo
+    echo "**Mixed work, $(jq -r '.context."sweep.crossover_workers"' "$run/bench_scaling.json" 2>/dev/null || true) workers, each item computes then waits** (items per second):"
+    echo
+    echo "| waiting share | threads | processes | threads / processes |"
+    echo "| ---: | ---: | ---: | ---: |"
+    awk -F'\t' 'NR > 1 { split($1, p, "/"); v[p[3], $2] = $6; if (!seen[$2]++) order[++n] = $2 }
+        END { for (i = 1; i <= n; i++) { x = order[i]
+              printf "| %d %% | %.4g | %.4g | %.3f |\n", x, v["threads", x], v["processes", x],
+                     v["processes", x] ? v["threads", x] / v["processes", x] : 0 } }' \
+        "$run/scaling_crossover.tsv"
+    echo
+    for p in scaling_cpu_speedup scaling_sleep_speedup scaling_tcp_speedup scaling_mixed_speedup scaling_crossover; do
+        [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
+    done
+}
+
 {
     jq -r '"Run `\(.date)` on \(.cpu_model), \(.pus) PUs / \(.cores) cores / \(.packages) package(s), virtual machine: \(.virtual), container: \(.container // "not recorded"), load before \(.load_before)."' \
         "$run/environment.json"
@@ -49,5 +101,6 @@ cell() {
     for p in counter_ns_per_increment counter_lost_fraction; do
         [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
     done
+    [ -r "$run/scaling_capacity.json" ] && scaling_summary
 } | rt_atomic_write "$run/SUMMARY.md"
 cat "$run/SUMMARY.md"

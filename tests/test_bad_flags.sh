@@ -24,6 +24,15 @@ cases=(
     "bench_shim|--max-ratio=0.5|--max-ratio"
     "bench_shim|--self-test=maybe|--self-test"
     "bench_shim|--policy=|--policy"
+    "bench_scaling|--modes=threads,fibers|--modes"
+    "bench_scaling|--workloads=|--workloads"
+    "bench_scaling|--scalings=diagonal|--scalings"
+    "bench_scaling|--crossover-pcts=0,101|--crossover-pcts"
+    "bench_scaling|--mixed-wait-pct=-5|--mixed-wait-pct"
+    "bench_scaling|--io-max-workers=8 --sleep-strong-items=4|--sleep-strong-items"
+    "bench_scaling|--tcp-reply-bytes=4|--tcp-reply-bytes"
+    "bench_scaling|--fail-how=explode|--fail-how"
+    "bench_scaling|--capacity-trials=0|--capacity-trials"
 )
 for c in "${cases[@]}"; do
     IFS='|' read -r exe args want <<<"$c"

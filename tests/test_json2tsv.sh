@@ -11,4 +11,21 @@ ok "rows equal the hand-computed ones" diff -u "$f/expected_counter.tsv" "$T_TMP
 "$RT_SOURCE/scripts/json2tsv.sh" --metric ns_per_increment --match 'mutex' "$f/counter.json" \
     >"$T_TMP/match.tsv"
 ok "--match keeps one series" test "$(cut -f1 "$T_TMP/match.tsv" | sort -u | tr '\n' ' ')" = "counter/mutex series "
+
+# bench_scaling's runs: workers from /workers:N, waiting share from
+# /wait_pct:N; errors and aggregates left out; speedup verdicts.
+"$RT_SOURCE/scripts/json2tsv.sh" --metric items_per_second --match '^scaling/' \
+    "$f/scaling.json" >"$T_TMP/scaling.tsv"
+ok "scaling rows equal the hand-computed ones" diff -u "$f/expected_scaling.tsv" "$T_TMP/scaling.tsv"
+"$RT_SOURCE/scripts/json2tsv.sh" --metric items_per_second --x wait_pct --match '^crossover/' \
+    "$f/scaling.json" >"$T_TMP/crossover.tsv"
+ok "crossover rows, x = wait_pct" diff -u "$f/expected_crossover.tsv" "$T_TMP/crossover.tsv"
+"$RT_SOURCE/scripts/speedup.sh" --pus 2 --capacity 1.8 "$T_TMP/scaling.tsv" >"$T_TMP/speedup.tsv"
+ok "speedup, efficiency and verdicts (ok, HIGH, capacity, -)" \
+    diff -u "$f/expected_speedup.tsv" "$T_TMP/speedup.tsv"
+"$RT_SOURCE/scripts/speedup.sh" --pus 2 --capacity 2 "$T_TMP/scaling.tsv" >"$T_TMP/low.tsv"
+ok "below ideal and the machine gave all its PUs: LOW" \
+    test "$(awk -F'\t' '$1 ~ /threads/ && $2 == 4 { print $13 }' "$T_TMP/low.tsv")" = LOW
+"$RT_SOURCE/scripts/speedup.sh" --pus 0 --capacity 1 "$T_TMP/scaling.tsv" >/dev/null 2>&1
+ok "speedup.sh --pus 0: exit 2" test $? -eq 2
 t_done

@@ -8,4 +8,18 @@ ok "PNG signature" test "$(head -c 8 "$T_TMP/fig.png" | od -An -tx1 | tr -d ' \n
 ok "PNG is a real image" test "$(stat -c %s "$T_TMP/fig.png")" -gt 10000
 ok "SVG is an svg document" grep -q "<svg" "$T_TMP/fig.svg"
 ok "SVG names both series" sh -c "grep -q 'counter/mutex' '$T_TMP/fig.svg' && grep -q 'counter/racy' '$T_TMP/fig.svg'"
+
+f=$RT_SOURCE/tests/fixtures
+ok "speedup plot with ideal lines and capacity" "$RT_SOURCE/scripts/plot.sh" \
+    --tsv "$f/expected_speedup.tsv" --out "$T_TMP/speedup" --title "fixture" --ylabel "speedup" \
+    --logy2 --ideal --capacity 1.8 --cores 2 --pus 2 --caption "test"
+ok "speedup SVG draws both ideals" sh -c "grep -q 'ideal for waiting work: N' '$T_TMP/speedup.svg' && grep -q 'ideal for computing: min(N, 2 PUs)' '$T_TMP/speedup.svg'"
+ok "speedup SVG draws the capacity" grep -q "measured capacity 1.80" "$T_TMP/speedup.svg"
+ok "crossover plot on a linear x axis" "$RT_SOURCE/scripts/plot.sh" \
+    --tsv "$f/expected_crossover.tsv" --out "$T_TMP/cross" --title "fixture" --ylabel "items/s" \
+    --linear-x --xlabel "waiting share, %" --caption "test"
+ok "crossover SVG names its axis" grep -q "waiting share, %" "$T_TMP/cross.svg"
+"$RT_SOURCE/scripts/plot.sh" --tsv "$f/expected_speedup.tsv" --out "$T_TMP/x" --title t \
+    --ylabel y --ideal >/dev/null 2>&1
+ok "--ideal without --pus: exit 2" test $? -eq 2
 t_done

@@ -109,7 +109,7 @@ static void test_checksums(const rt_placement *pl)
             CHECK(r.checksum == want, "cpu checksum, %s x %d: %llx, expected %llx",
                   rt_team_mode_names[m], sizes[k], (unsigned long long)r.checksum,
                   (unsigned long long)want);
-            CHECK(r.user_seconds + r.system_seconds > 0, "the workers' CPU time is recorded");
+            CHECK(r.cpu_seconds > 0, "the workers' CPU time is recorded");
             rt_team_stop(team, NULL, 0);
         }
     }

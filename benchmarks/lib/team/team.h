@@ -19,8 +19,10 @@
  * stopped (rt_team_stop), which reaps every child.  A round is timed from
  * the moment the parent opens the gate to the last worker's finish, with
  * CLOCK_MONOTONIC, which every process shares.  Each worker also measures
- * its own CPU time and context switches around its work (getrusage
- * RUSAGE_THREAD: the thread, or the whole single-threaded child).
+ * its own CPU time (CLOCK_THREAD_CPUTIME_ID) and context switches (getrusage
+ * RUSAGE_THREAD) around its work: the thread's, or in process mode the
+ * whole single-threaded child's, the same figure RUSAGE_CHILDREN would
+ * give after reaping, but per round.
  *
  * Failures: a workload that returns -1 (with a message), a child that
  * exits or is killed, or a start-up check that fails makes the call
@@ -88,8 +90,7 @@ typedef struct rt_round {
     double seconds;            /* gate open to last finish */
     double start_skew;         /* gate open to the last worker's start */
     uint64_t checksum;         /* sum of the workers' checksums */
-    double user_seconds;       /* workers' CPU time in the round */
-    double system_seconds;
+    double cpu_seconds;        /* workers' CPU time in the round */
     int64_t voluntary_switches;    /* workers' context switches in the round */
     int64_t involuntary_switches;
 } rt_round;

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# bench_scaling end to end, at toy sizes: the JSON holds every run with its
+# counters, placement and machine facts; computing work keeps the CPUs busy
+# and waiting work does not; a worker that fails makes the program fail
+# with a clear message; a failure, SIGTERM or SIGKILL of the parent leaves
+# no worker or responder process behind.
+source "$(dirname "$0")/lib.sh"
+
+# A unique path on every command line: our processes, children included
+# (they share the parent's command line), are found by it.
+marker="$T_TMP/scaling-$$-$RANDOM"
+toy=(--io-max-workers=4 --cpu-max-workers=4 --cpu-steps=20000 --cpu-strong-items=16
+     --cpu-weak-items=8 --sleep-us=500 --sleep-strong-items=16 --sleep-weak-items=4
+     --tcp-delay-us=500 --tcp-strong-items=16 --tcp-weak-items=4 --mixed-item-us=500
+     --mixed-strong-items=16 --mixed-weak-items=4 --crossover-pcts=0,100
+     --crossover-items=4 --harness-rounds=3 --capacity-ms=5 --capacity-trials=3
+     --calibrate-ms=5 --benchmark_min_time=0.005)
+survivors() { pgrep -f -- "$marker" | grep -vx "$$" | wc -l; }
+
+"$RT_BIN/bench_scaling" "${toy[@]}" --capacity-out="$marker.capacity.json" \
+    --benchmark_out="${RT_KEEP:-$T_TMP}/s.json" --benchmark_out_format=json >"$T_TMP/out" 2>"$T_TMP/err"
+ok "toy sweep exits 0 ($(tail -n 3 "$T_TMP/err" | tr '\n' ' '))" test $? -eq 0
+j=${RT_KEEP:-$T_TMP}/s.json
+# 4 workloads x 2 scalings x 2 modes x workers 1,2,4 + crossover 2 modes x 2
+jq_ok "48 runs, none failed" "$j" \
+    '[.benchmarks[] | select(.error_occurred | not)] | length == 52'
+jq_ok "every scaling run names its workers" "$j" \
+    '[.benchmarks[] | select(.name | startswith("scaling/")) | (.name | capture("workers:(?<n>[0-9]+)").n | tonumber) == .workers] | all'
+jq_ok "every run has its counters" "$j" \
+    '[.benchmarks[] | has("items_per_second") and has("harness_fraction") and has("cpus_busy")
+      and has("cpu_us_per_item") and has("voluntary_cs_per_item") and has("involuntary_cs_per_item")
+      and has("start_skew_us") and has("cpu_mismatches")] | all'
+jq_ok "labels carry mode, plan and CPUs seen" "$j" \
+    '[.benchmarks[] | .label | test("^mode=(threads|processes) policy=compact plan=[0-9,]+ seen=[0-9,]+")] | all'
+jq_ok "processes runs are labelled processes" "$j" \
+    '[.benchmarks[] | select(.name | contains("/processes")) | .label | startswith("mode=processes")] | all'
+jq_ok "context: capacity, calibration, sweep, parameters" "$j" \
+    '.context | has("capacity.before") and has("calibration.cpu_steps_per_us")
+     and ."sweep.io_max_workers" == "4" and ."param.tcp-delay-us" == "500"
+     and ."param.modes" == "threads,processes"'
+jq_ok "computing keeps a worker's CPU busy (cpu, 1 worker: cpus_busy > 0.5)" "$j" \
+    '[.benchmarks[] | select(.name | test("scaling/cpu/.*/workers:1/")) | .cpus_busy > 0.5] | all'
+jq_ok "waiting does not (sleep: cpus_busy < 0.2, a voluntary switch per item)" "$j" \
+    '[.benchmarks[] | select(.name | startswith("scaling/sleep/")) | .cpus_busy < 0.2 and .voluntary_cs_per_item >= 0.9] | all'
+jq_ok "the crossover runs hold their waiting share" "$j" \
+    '[.benchmarks[] | select(.name | startswith("crossover/")) | (.name | capture("wait_pct:(?<p>[0-9]+)").p | tonumber) == .wait_pct] | all'
+jq_ok "capacity before and after, within 0..PUs" "$marker.capacity.json" \
+    '.before.capacity > 0 and .after.capacity > 0 and .before.capacity <= .pus * 1.2 and .after.trials == 3'
+ok "no process left after a clean run" test "$(survivors)" -eq 0
+
+# A worker killed by a signal: the run fails, says which and why.
+"$RT_BIN/bench_scaling" "${toy[@]}" --workloads=sleep --modes=processes --scalings=weak \
+    --fail-worker=1 --fail-how=signal --capacity-out="$marker.f.json" \
+    >"$T_TMP/out" 2>"$T_TMP/err"
+rc=$?
+ok "a killed worker fails the program (exit $rc)" test $rc -eq 1
+ok "and says which worker and why" grep -qE "worker 1 \(pid [0-9]+\) was killed by signal 11" "$T_TMP/out"
+ok "no process left after a failed run" test "$(survivors)" -eq 0
+
+# A returned error in thread mode, with the tcp responder running.
+"$RT_BIN/bench_scaling" "${toy[@]}" --workloads=tcp --modes=threads --scalings=weak \
+    --fail-worker=0 --capacity-out="$marker.t.json" >"$T_TMP/out" 2>"$T_TMP/err"
+ok "a failing thread fails the program" test $? -eq 1
+ok "and says which worker and why" grep -q "worker 0: injected failure" "$T_TMP/out"
+ok "the responder is gone too" test "$(survivors)" -eq 0
+
+# Signals to the parent in the middle of a long round.
+for sig in TERM KILL; do
+    "$RT_BIN/bench_scaling" "${toy[@]}" --workloads=tcp --modes=processes --scalings=weak \
+        --tcp-weak-items=100000 --capacity-out="$marker.$sig.json" >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 100); do [ "$(survivors)" -ge 3 ] && break; sleep 0.1; done
+    ok "SIG$sig: workers and responder were running" test "$(survivors)" -ge 3
+    kill -s "$sig" "$pid"
+    { wait "$pid"; } 2>/dev/null
+    rc=$?
+    want=$((128 + $(kill -l "$sig")))
+    ok "SIG$sig: the program died of it (exit $rc, expected $want)" test $rc -eq $want
+    for _ in $(seq 50); do [ "$(survivors)" -eq 0 ] && break; sleep 0.1; done
+    ok "SIG$sig: no worker or responder survives" test "$(survivors)" -eq 0
+    # After SIGTERM the program reaps its children itself; after SIGKILL it
+    # cannot, the kernel kills them and init reaps them.
+    if [ "$sig" = TERM ]; then
+        zombies=$(ps -eo stat=,comm= | awk '$1 ~ /^Z/ && $2 == "bench_scaling"' | wc -l)
+        ok "SIGTERM: no zombie is left" test "$zombies" -eq 0
+    fi
+done
+t_done
