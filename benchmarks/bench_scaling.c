@@ -23,7 +23,10 @@
  *                           an empty round, alone and as a share of a round
  *   cpus_busy               workers' CPU time / wall time
  *   cpu_us_per_item, voluntary_cs_per_item, involuntary_cs_per_item
- *                           getrusage of the workers: waiting vs computing
+ *                           the workers' CPU time and context switches:
+ *                           waiting vs computing
+ *   responder_cpu_us_per_item
+ *                           tcp: the server's CPU time per request
  *   start_skew_us           gate open to the last worker's start
  *   cpu_mismatches, bind_failures
  * and its label says mode, placement plan and the CPUs the workers saw.
@@ -340,9 +343,11 @@ static void bm_team(rt_state *st, void *arg)
         rt_skip_with_error(st, why);
         ok = false;
     }
+    double responder_cpu = 0;
     if (e->workload == TCP) {
         int64_t served = 0;
-        if (rt_responder_stop(&s.responder, &served, why, sizeof why) < 0 && ok) {
+        int stopped = rt_responder_stop(&s.responder, &served, &responder_cpu, why, sizeof why);
+        if (stopped < 0 && ok) {
             rt_skip_with_error(st, why);
             ok = false;
         } else if (ok && served != rounds * items) {
@@ -368,6 +373,9 @@ static void bm_team(rt_state *st, void *arg)
     rt_counter(st, "cpu_us_per_item", cpu / done * 1e6, RT_COUNTER_DEFAULT);
     rt_counter(st, "voluntary_cs_per_item", vcs / done, RT_COUNTER_DEFAULT);
     rt_counter(st, "involuntary_cs_per_item", ivcs / done, RT_COUNTER_DEFAULT);
+    if (e->workload == TCP)
+        rt_counter(st, "responder_cpu_us_per_item", responder_cpu / done * 1e6,
+                   RT_COUNTER_DEFAULT);
 }
 
 /* ---- registration ------------------------------------------------------------ */

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # summary.sh - the headline numbers of one run folder as Markdown, written
 # to RUN/SUMMARY.md (and printed).  Every figure is read from the run's own
-# files; update_readme.sh copies this into the README.
+# files.  With LINK_PREFIX (update_readme.sh passes "plots/") the images are
+# linked under that prefix and the text is only printed, RUN is not touched.
 # usage: scripts/summary.sh RUN_DIR [LINK_PREFIX]
 source "$(dirname "$0")/lib/common.sh"
 
 run=${1:-}
 prefix=${2:-}
 [ -d "$run" ] || rt_usage_error "RUN_DIR: '$run' is not a run folder"
+text=$(mktemp)
+trap 'rm -f "$text"' EXIT
 for f in environment.json counter_tutorial.json counter_ns_per_increment.tsv shim_summary.json; do
     [ -r "$run/$f" ] || rt_usage_error "RUN_DIR: '$run' has no $f (an incomplete run?)"
 done
@@ -18,6 +21,13 @@ cell() {
         'NR > 1 && $1 == s && $2 == w { printf fmt, $6; found = 1 } END { if (!found) printf "-" }' "$3"
 }
 
+# awk helpers: a rate without exponents; whether two quartile ranges meet
+# (if they do, the two medians differ by less than the runs' own spread).
+awk_lib='
+    function rate(x) { return x >= 100 ? sprintf("%.0f", x) : sprintf("%.3g", x) }
+    function overlap(a1, a3, b1, b3) { return (a1 <= b3 && b1 <= a3) ? "overlap" : "apart" }
+'
+
 # Threads vs processes, from bench_scaling's TSVs and capacity file.
 scaling_summary() {
     local pus reps
@@ -27,21 +37,23 @@ scaling_summary() {
     jq -r '"**Threads vs processes** (`bench_scaling`, median of '"$reps"' repetitions). Parallel capacity (N threads of a compute kernel against 1): **\(.before.capacity * 100 | round / 100)** of \(.pus) PUs before the sweeps, **\(.after.capacity * 100 | round / 100)** after; read every speedup against it."' \
         "$run/scaling_capacity.json"
     echo
-    echo "| workload | scaling | items/s, 1 worker: threads / processes | speedup at $pus workers: threads / processes | speedup at the most workers (N): threads / processes | threads / processes at N |"
-    echo "| --- | --- | ---: | ---: | ---: | ---: |"
+    echo "| workload | scaling | items/s, 1 worker: threads / processes | speedup at $pus workers: threads / processes | speedup at the most workers (N): threads / processes | threads / processes at N | quartile ranges at N |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
     for w in cpu sleep tcp mixed; do
         for sc in strong weak; do
-            awk -F'\t' -v w="$w" -v sc="$sc" -v pus="$pus" '
+            awk -F'\t' -v w="$w" -v sc="$sc" -v pus="$pus" "$awk_lib"'
                 FNR == 1 { file++; next }
                 { split($1, p, "/"); if (p[2] != w || p[3] != sc) next; m = p[4] }
-                file == 1 { tp[m, $2] = $6; if ($2 > most) most = $2 }
+                file == 1 { tp[m, $2] = $6; q1[m, $2] = $7; q3[m, $2] = $8; if ($2 > most) most = $2 }
                 file == 2 { sp[m, $2] = $6 }
                 END {
                     if (!most) exit
-                    printf "| %s | %s | %.4g / %.4g | %.2f / %.2f | %.2f / %.2f (%d) | %.2f |\n", w, sc,
-                        tp["threads", 1], tp["processes", 1], sp["threads", pus], sp["processes", pus],
-                        sp["threads", most], sp["processes", most], most,
-                        tp["processes", most] ? tp["threads", most] / tp["processes", most] : 0
+                    printf "| %s | %s | %s / %s | %.2f / %.2f | %.2f / %.2f (%d) | %.2f | %s |\n", w, sc,
+                        rate(tp["threads", 1]), rate(tp["processes", 1]), sp["threads", pus],
+                        sp["processes", pus], sp["threads", most], sp["processes", most], most,
+                        tp["processes", most] ? tp["threads", most] / tp["processes", most] : 0,
+                        overlap(q1["threads", most], q3["threads", most],
+                                q1["processes", most], q3["processes", most])
                 }' "$run/scaling_${w}_throughput.tsv" "$run/scaling_${w}_speedup.tsv"
         done
     done
@@ -57,12 +69,15 @@ scaling_summary() {
     echo
     echo "**Mixed work, $(jq -r '.context."sweep.crossover_workers"' "$run/bench_scaling.json" 2>/dev/null || true) workers, each item computes then waits** (items per second):"
     echo
-    echo "| waiting share | threads | processes | threads / processes |"
-    echo "| ---: | ---: | ---: | ---: |"
-    awk -F'\t' 'NR > 1 { split($1, p, "/"); v[p[3], $2] = $6; if (!seen[$2]++) order[++n] = $2 }
+    echo "| waiting share | threads | processes | threads / processes | quartile ranges |"
+    echo "| ---: | ---: | ---: | ---: | --- |"
+    awk -F'\t' "$awk_lib"'
+        NR > 1 { split($1, p, "/"); m = p[3]; v[m, $2] = $6; q1[m, $2] = $7; q3[m, $2] = $8
+                 if (!seen[$2]++) order[++n] = $2 }
         END { for (i = 1; i <= n; i++) { x = order[i]
-              printf "| %d %% | %.4g | %.4g | %.3f |\n", x, v["threads", x], v["processes", x],
-                     v["processes", x] ? v["threads", x] / v["processes", x] : 0 } }' \
+              printf "| %d %% | %s | %s | %.3f | %s |\n", x, rate(v["threads", x]),
+                     rate(v["processes", x]), v["processes", x] ? v["threads", x] / v["processes", x] : 0,
+                     overlap(q1["threads", x], q3["threads", x], q1["processes", x], q3["processes", x]) } }' \
         "$run/scaling_crossover.tsv"
     echo
     for p in scaling_cpu_speedup scaling_sleep_speedup scaling_tcp_speedup scaling_mixed_speedup scaling_crossover; do
@@ -102,5 +117,6 @@ scaling_summary() {
         [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
     done
     [ -r "$run/scaling_capacity.json" ] && scaling_summary
-} | rt_atomic_write "$run/SUMMARY.md"
-cat "$run/SUMMARY.md"
+} >"$text" || exit 1
+cat "$text"
+[ -n "$prefix" ] || rt_atomic_write "$run/SUMMARY.md" <"$text"

@@ -20,6 +20,22 @@ for p in counter_ns_per_increment counter_lost_fraction counter_throughput; do
     ok "$p.png is a PNG" test "$(head -c 4 "$run/$p.png" | od -An -tx1 | tr -d ' \n')" = 89504e47
     ok "$p.svg is an SVG" grep -q "<svg" "$run/$p.svg"
 done
+# Threads vs processes: JSON, capacity, a throughput and a speedup TSV and
+# plot per workload, the crossover, and their section of the summary.
+ok "bench_scaling.json is valid JSON" jq -e . "$run/bench_scaling.json" >/dev/null
+jq_ok "capacity measured before and after" "$run/scaling_capacity.json" \
+    '.before.capacity > 0 and .after.capacity > 0'
+for w in cpu sleep tcp mixed; do
+    for p in "scaling_${w}_throughput" "scaling_${w}_speedup"; do
+        ok "$p.tsv has rows" test "$(wc -l <"$run/$p.tsv")" -gt 1
+        ok "$p.png is a PNG" test "$(head -c 4 "$run/$p.png" | od -An -tx1 | tr -d ' \n')" = 89504e47
+    done
+    ok "$w speedup is 1 at 1 worker" test "$(awk -F'\t' '$2 == 1 && $6 != 1' "$run/scaling_${w}_speedup.tsv" | wc -l)" -eq 0
+done
+ok "waiting work swept to 16 workers" grep -qP '^scaling/sleep/weak/processes\t16\t3\t' "$run/scaling_sleep_throughput.tsv"
+ok "crossover plot" test -s "$run/scaling_crossover.svg"
+ok "summary has the threads vs processes section" grep -q '^\*\*Threads vs processes\*\*' "$run/SUMMARY.md"
+ok "summary lists the crossover" grep -q '^| 100 % |' "$run/SUMMARY.md"
 ok "lost-fraction TSV covers racy at 2 workers" grep -qP '^counter/racy\t2\t3\t' "$run/counter_lost_fraction.tsv"
 jq_ok "shim summary has both bodies" "$run/shim_summary.json" '[.bodies[].body] == ["barrier", "atomic_relaxed"]'
 jq_ok "environment names the machine" "$run/environment.json" '.pus >= 1 and (.command_line | test("--quick"))'

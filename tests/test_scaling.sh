@@ -30,6 +30,8 @@ jq_ok "every run has its counters" "$j" \
     '[.benchmarks[] | has("items_per_second") and has("harness_fraction") and has("cpus_busy")
       and has("cpu_us_per_item") and has("voluntary_cs_per_item") and has("involuntary_cs_per_item")
       and has("start_skew_us") and has("cpu_mismatches")] | all'
+jq_ok "tcp runs report the responder's CPU per request" "$j" \
+    '[.benchmarks[] | select(.name | startswith("scaling/tcp/")) | .responder_cpu_us_per_item > 0] | all'
 jq_ok "labels carry mode, plan and CPUs seen" "$j" \
     '[.benchmarks[] | .label | test("^mode=(threads|processes) policy=compact plan=[0-9,]+ seen=[0-9,]+")] | all'
 jq_ok "processes runs are labelled processes" "$j" \

@@ -185,9 +185,11 @@ static void test_responder(const rt_placement *pl)
           (long long)rt_responder_served(&resp));
     pid_t pid = resp.pid;
     int64_t served = -1;
-    CHECK(rt_responder_stop(&resp, &served, err, sizeof err) == 0, "stop: %s", err);
+    double cpu = -1;
+    CHECK(rt_responder_stop(&resp, &served, &cpu, err, sizeof err) == 0, "stop: %s", err);
     CHECK(served == MODES * WORKERS * PER_WORKER, "stop reports %lld answers",
           (long long)served);
+    CHECK(cpu > 0 && cpu < 10, "the responder's CPU time is recorded (%.6f s)", cpu);
     CHECK(kill(pid, 0) == -1 && errno == ESRCH, "the responder's process is gone");
     check_no_children("responder");
 

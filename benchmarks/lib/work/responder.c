@@ -34,6 +34,7 @@
 struct rt_responder_stats {
     int64_t served;
     int64_t connections;
+    int64_t cpu_ns;            /* the responder's CPU time, after each batch */
     char error[160];
 };
 
@@ -229,6 +230,10 @@ static _Noreturn void serve(int ready, int64_t delay_us, int64_t reply_bytes,
 
     for (;;) {
         struct epoll_event ev[64];
+        struct timespec cpu;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+        __atomic_store_n(&stats->cpu_ns, (int64_t)cpu.tv_sec * 1000000000 + cpu.tv_nsec,
+                         __ATOMIC_RELAXED);
         int n = epoll_wait(s.epoll, ev, 64, -1);
         for (int i = 0; i < n; i++) {
             int fd = ev[i].data.fd;
@@ -293,7 +298,8 @@ int64_t rt_responder_served(const rt_responder *r)
     return __atomic_load_n(&r->stats->served, __ATOMIC_RELAXED);
 }
 
-int rt_responder_stop(rt_responder *r, int64_t *served, char *err, size_t errlen)
+int rt_responder_stop(rt_responder *r, int64_t *served, double *cpu_seconds, char *err,
+                      size_t errlen)
 {
     if (r->pid <= 0)
         return 0;
@@ -309,6 +315,8 @@ int rt_responder_stop(rt_responder *r, int64_t *served, char *err, size_t errlen
     }
     if (served)
         *served = r->stats->served;
+    if (cpu_seconds)
+        *cpu_seconds = (double)r->stats->cpu_ns * 1e-9;
     munmap(r->stats, sizeof *r->stats);
     memset(r, 0, sizeof *r);
     return rc;

@@ -34,8 +34,10 @@ int rt_responder_start(rt_responder *r, int64_t delay_us, int64_t reply_bytes, c
 /* Requests answered so far. */
 int64_t rt_responder_served(const rt_responder *r);
 
-/* Stop it (SIGTERM), reap it, and report its count.  Returns 0, or -1 if
- * it had died or failed (err says how). */
-int rt_responder_stop(rt_responder *r, int64_t *served, char *err, size_t errlen);
+/* Stop it (SIGTERM), reap it, and report its count of answers and its CPU
+ * time (up to its last wait for events; either pointer may be NULL).
+ * Returns 0, or -1 if it had died or failed (err says how). */
+int rt_responder_stop(rt_responder *r, int64_t *served, double *cpu_seconds, char *err,
+                      size_t errlen);
 
 #endif /* RT_RESPONDER_H */
