@@ -9,9 +9,9 @@
  *   tcp    request/response to a slow loopback server  (work/tcp.c, responder.c)
  *   mixed  compute c us, then sleep w us, per item     (work/sleep.c)
  * under strong scaling (a fixed total of items split over N workers) and
- * weak scaling (a fixed number of items per worker), N = 1, 2, 4, ... PUs
- * and beyond: to 4 x PUs for cpu, to max(64, 4 x PUs) for the waiting
- * workloads.  A second sweep holds N and moves mixed work's waiting
+ * weak scaling (a fixed number of items per worker), N = 1, 2, 4, ... up to
+ * the PUs, then PUs, 2 x PUs, 4 x PUs, ...: to 4 x PUs for cpu, to
+ * max(64, 4 x PUs) for the waiting workloads.  A second sweep holds N and moves mixed work's waiting
  * fraction w / (c + w) from 0 to 100 %: the threads vs processes crossover.
  *
  * One Google Benchmark iteration is one round of the team: the gate opens,
@@ -399,9 +399,12 @@ static void register_sweep(const experiment *proto, const int64_t *pcts, int npc
         for (int i = 0; i < npcts; i++)
             rt_bench_arg(b, pcts[i]);
     } else {
+        /* 1, 2, 4, ... below the PUs, then PUs, 2 x PUs, 4 x PUs, ..., most */
         rt_bench_arg_name(b, "workers");
-        int most = sweep_max[e->workload];
-        for (int n = 1; n < most; n *= 2)
+        int most = sweep_max[e->workload], pus = rt_topo_allowed_pus(&machine.topo);
+        for (int n = 1; n < pus && n < most; n *= 2)
+            rt_bench_arg(b, n);
+        for (int n = pus; n < most; n *= 2)
             rt_bench_arg(b, n);
         rt_bench_arg(b, most);
     }

@@ -11,10 +11,11 @@ source "$RT_ROOT/scripts/lib/environment.sh"
 usage() {
     cat <<'USAGE'
 usage: scripts/bench.sh [flags]
-  --quick            a first look: short runs, 3 repetitions (under 2 minutes on 2 cores)
+  --quick            a first look: short runs, 3 repetitions, waiting work to 16 workers
   --policy P         placement: none, compact, compact-smt, scatter (default compact)
   --repetitions N    repetitions per point, odd, 3..99 (default 5; quick 3)
-  --max-workers N    largest worker count swept, 1..4096 (default 2 x PUs)
+  --max-workers N    bench_counter's largest worker count, 1..4096 (default 2 x PUs);
+                     bench_scaling sweeps to 4 x PUs (cpu) and max(64, 4 x PUs) (waiting work)
   --results DIR      parent folder of run folders (default results/)
 USAGE
 }
