@@ -412,15 +412,6 @@ static void register_sweep(const experiment *proto, const int64_t *pcts, int npc
     rt_bench_extra_statistics(b);
 }
 
-static void usage_check(bool bad, const char *fmt, long long a, long long b)
-{
-    if (bad) {
-        char msg[256];
-        snprintf(msg, sizeof msg, fmt, a, b);
-        rt_usage_error("bench_scaling", msg);
-    }
-}
-
 /* ---- capacity ------------------------------------------------------------------ */
 
 static void measure_capacity(const char *when, rt_capacity *c)
@@ -491,15 +482,17 @@ int main(int argc, char **argv)
     int most = sweep_max[CPU] > io ? sweep_max[CPU] : io;
     if (rt_plan_check(&machine.place, most, err, sizeof err) < 0)
         rt_usage_error(argv[0], err);
-    for (int i = 0; i < nworks; i++) {
-        static const char *const strong_flag[] = { "cpu-strong-items", "sleep-strong-items",
-                                                   "tcp-strong-items", "mixed-strong-items" };
-        char fmt[160];
-        snprintf(fmt, sizeof fmt, "--%s: %%lld is fewer than the %%lld workers of the sweep, "
-                 "so some would have no work; valid: at least the sweep's largest count",
-                 strong_flag[works[i]]);
-        usage_check(strong_items(works[i]) < sweep_max[works[i]], fmt,
-                    (long long)strong_items(works[i]), sweep_max[works[i]]);
+    bool strong = false;
+    for (int i = 0; i < nscalings; i++)
+        strong |= scalings[i] == 0;
+    for (int i = 0; strong && i < nworks; i++) {
+        int w = works[i];
+        if (strong_items(w) < sweep_max[w]) {
+            snprintf(err, sizeof err, "--%s-strong-items: %lld is fewer than the %d workers of "
+                     "the sweep, so some would get no work; valid: at least %d",
+                     workload_names[w], (long long)strong_items(w), sweep_max[w], sweep_max[w]);
+            rt_usage_error(argv[0], err);
+        }
     }
 
     if (steps_per_us == 0)

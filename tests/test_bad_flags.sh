@@ -26,6 +26,7 @@ cases=(
     "bench_shim|--policy=|--policy"
     "bench_scaling|--modes=threads,fibers|--modes"
     "bench_scaling|--workloads=|--workloads"
+    "bench_scaling|--modes=threads,threads|listed twice"
     "bench_scaling|--scalings=diagonal|--scalings"
     "bench_scaling|--crossover-pcts=0,101|--crossover-pcts"
     "bench_scaling|--mixed-wait-pct=-5|--mixed-wait-pct"

@@ -244,6 +244,13 @@ int rt_list_choices(const char *flag, const char *text, const char *const *names
         for (int i = 0; names[i]; i++)
             if (!strcmp(tok, names[i]))
                 found = i;
+        for (int i = 0; i < n && found >= 0; i++)
+            if (out[i] == found) {
+                snprintf(err, errlen, "--%s: '%s' is listed twice", flag, tok);
+                rc = -1;
+            }
+        if (rc < 0)
+            break;
         if (found < 0 || n == max) {
             char valid[256] = "";
             for (int i = 0; names[i]; i++)
