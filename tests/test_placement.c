@@ -176,6 +176,47 @@ static void test_pairs(void)
     rt_topo_destroy(&t);
 }
 
+/* Pair placements: the first allowed pair of each kind, or none. */
+static void expect_pair(const rt_topo *t, const char *name, rt_pair_kind k, int a, int b)
+{
+    int got[2] = { -2, -2 };
+    int rc = rt_pair_find(t, k, got);
+    if (a < 0)
+        CHECK(rc == -1, "%s: %s should not exist, got %d,%d", name, rt_pair_kind_names[k],
+              got[0], got[1]);
+    else
+        CHECK(rc == 0 && got[0] == a && got[1] == b, "%s: %s: got %d,%d, want %d,%d", name,
+              rt_pair_kind_names[k], got[0], got[1], a, b);
+}
+
+static void test_pair_find(void)
+{
+    rt_topo t;
+    load(&t, TOPO_L3, NULL);         /* 2 packages x 2 L3 x 4 cores x 2 PUs */
+    expect_pair(&t, "l3", RT_PAIR_SAME_PU, 0, 0);
+    expect_pair(&t, "l3", RT_PAIR_SMT, 0, 1);
+    expect_pair(&t, "l3", RT_PAIR_OTHER_CORE, 0, 2);
+    expect_pair(&t, "l3", RT_PAIR_OTHER_L3, 0, 8);
+    expect_pair(&t, "l3", RT_PAIR_OTHER_PACKAGE, 0, 16);
+    rt_topo_destroy(&t);
+    load(&t, TOPO_L3, "4,6,12");     /* no SMT pair, no other package left */
+    expect_pair(&t, "l3 restricted", RT_PAIR_SAME_PU, 4, 4);
+    expect_pair(&t, "l3 restricted", RT_PAIR_SMT, -1, -1);
+    expect_pair(&t, "l3 restricted", RT_PAIR_OTHER_CORE, 4, 6);
+    expect_pair(&t, "l3 restricted", RT_PAIR_OTHER_L3, 4, 12);
+    expect_pair(&t, "l3 restricted", RT_PAIR_OTHER_PACKAGE, -1, -1);
+    rt_topo_destroy(&t);
+    load(&t, TOPO_1x4, NULL);        /* no caches described: one package */
+    expect_pair(&t, "1x4", RT_PAIR_OTHER_CORE, 0, 1);
+    expect_pair(&t, "1x4", RT_PAIR_OTHER_L3, -1, -1);
+    expect_pair(&t, "1x4", RT_PAIR_SMT, -1, -1);
+    rt_topo_destroy(&t);
+    load(&t, TOPO_2x8x2_INTEL, NULL);
+    expect_pair(&t, "intel", RT_PAIR_SMT, 0, 16);
+    expect_pair(&t, "intel", RT_PAIR_OTHER_PACKAGE, 0, 8);
+    rt_topo_destroy(&t);
+}
+
 static void test_cpulist(void)
 {
     int *cpus = NULL;
@@ -223,6 +264,7 @@ int main(void)
     test_4x16x2();
     test_restricted();
     test_pairs();
+    test_pair_find();
     test_cpulist();
     test_binding_smoke();
     return check_summary();

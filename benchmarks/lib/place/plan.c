@@ -211,3 +211,44 @@ const char *rt_pair_relation(const rt_topo *t, int pu_a, int pu_b)
         return "same-l3";
     return inside_package(common) ? "same-package" : "other-package";
 }
+
+const char *const rt_pair_kind_names[] = { "same-pu", "smt-siblings", "other-core", "other-l3",
+                                           "other-package", NULL };
+
+static bool pair_is(const rt_topo *t, rt_pair_kind kind, int a, int b, bool has_l3)
+{
+    const char *r = rt_pair_relation(t, a, b);
+    switch (kind) {
+    case RT_PAIR_SAME_PU:
+        return a == b;
+    case RT_PAIR_SMT:
+        return !strcmp(r, "smt-siblings");
+    case RT_PAIR_OTHER_CORE:
+        return !strcmp(r, "same-l2") || !strcmp(r, "same-l3") ||
+               (!has_l3 && !strcmp(r, "same-package"));
+    case RT_PAIR_OTHER_L3:
+        return has_l3 && !strcmp(r, "same-package");
+    case RT_PAIR_OTHER_PACKAGE:
+        return !strcmp(r, "other-package");
+    default:
+        return false;
+    }
+}
+
+int rt_pair_find(const rt_topo *t, rt_pair_kind kind, int out[2])
+{
+    bool has_l3 = hwloc_get_nbobjs_by_type(t->topo, HWLOC_OBJ_L3CACHE) > 0;
+    int a, b;
+    hwloc_bitmap_foreach_begin(a, t->allowed) {
+        hwloc_bitmap_foreach_begin(b, t->allowed) {
+            if (b >= a && pair_is(t, kind, a, b, has_l3)) {
+                out[0] = a;
+                out[1] = b;
+                return 0;
+            }
+        }
+        hwloc_bitmap_foreach_end();
+    }
+    hwloc_bitmap_foreach_end();
+    return -1;
+}

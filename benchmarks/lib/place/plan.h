@@ -86,6 +86,22 @@ const char *rt_pair_relation(const rt_topo *t, int pu_a, int pu_b);
 
 /* ---- binding (only on the real machine) ---------------------------------- */
 /* Pin the calling thread to one PU.  Returns 0, or -1 with errno set. */
+/* Where two communicating workers go, by what they share:
+ *   same-pu        one PU, time-sliced
+ *   smt-siblings   two PUs of one core
+ *   other-core     two cores that share their closest cache (L2 or L3),
+ *                  or, on a machine with no L3 objects, one package
+ *   other-l3       two cores of one package under different L3 caches
+ *   other-package  two packages
+ * rt_pair_find picks the first allowed pair of that kind (lowest OS
+ * indexes), or returns -1 if the machine has none. */
+typedef enum rt_pair_kind {
+    RT_PAIR_SAME_PU, RT_PAIR_SMT, RT_PAIR_OTHER_CORE, RT_PAIR_OTHER_L3, RT_PAIR_OTHER_PACKAGE,
+    RT_PAIR_KINDS
+} rt_pair_kind;
+extern const char *const rt_pair_kind_names[];   /* NULL-terminated */
+int rt_pair_find(const rt_topo *t, rt_pair_kind kind, int out[2]);
+
 int rt_bind_thread(const rt_topo *t, int pu);
 /* Save and restore the calling thread's CPU mask. */
 hwloc_bitmap_t rt_thread_mask_save(const rt_topo *t);
