@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -192,4 +193,30 @@ int rt_channel_wait(rt_channel *c, int me)
         errno = EINVAL;
         return -1;
     }
+}
+
+int rt_channel_pending(rt_channel *c, int me)
+{
+    lane *l = &c->lanes[me];
+    struct pollfd p = { -1, POLLIN, 0 };
+    int value = 0;
+    switch (c->kind) {
+    case RT_CH_SPIN:
+        return __atomic_load_n(&l->posted, __ATOMIC_ACQUIRE) != l->taken;
+    case RT_CH_MUTEX_COND:
+        pthread_mutex_lock(&l->lock);
+        value = l->posted != l->taken;
+        pthread_mutex_unlock(&l->lock);
+        return value;
+    case RT_CH_SEMAPHORE:
+        sem_getvalue(&l->sem, &value);
+        return value > 0;
+    case RT_CH_SOCKETPAIR:
+        p.fd = c->pair[me];
+        break;
+    default:
+        p.fd = l->fd[0];
+        break;
+    }
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLIN);
 }

@@ -40,4 +40,7 @@ void rt_channel_destroy(rt_channel *c);
 int rt_channel_post(rt_channel *c, int to);
 int rt_channel_wait(rt_channel *c, int me);
 
+/* Is a token waiting for `me` (without taking it)? */
+int rt_channel_pending(rt_channel *c, int me);
+
 #endif /* RT_CHANNEL_H */
