@@ -54,10 +54,12 @@ if [ $quick -eq 1 ]; then
     scaling=(--io-max-workers=16 --cpu-strong-items=128 --sleep-strong-items=128
              --tcp-strong-items=128 --mixed-strong-items=128 --crossover-pcts=0,25,50,75,100
              --capacity-trials=3)
+    ipc=(--stream-sizes=8,512,32768,1048576 --round-trips=500 --wake-samples=50)
     : "${repetitions:=3}"
 else
     profile=full min_time=0.1 trials=100 shim_reps=15 shim_min_time=0.1
     scaling=()
+    ipc=()
     : "${repetitions:=5}"
 fi
 
@@ -101,6 +103,11 @@ run_bench bench_shim --policy "$policy" --benchmark_repetitions="$shim_reps" \
 
 run_bench bench_scaling "${common[@]}" --benchmark_min_time="$min_time" "${scaling[@]}" \
     --capacity-out "$run/scaling_capacity.json" || status=1
+
+run_bench bench_create "${common[@]}" --benchmark_min_time="$min_time" || status=1
+# bench_ipc places its pairs itself (same PU, other core, ...): no --policy.
+run_bench bench_ipc --benchmark_repetitions="$repetitions" --benchmark_enable_random_interleaving=true \
+    --benchmark_out_format=json --benchmark_min_time="$min_time" "${ipc[@]}" || status=1
 
 caption="$(hostname -s), $(date -u +%Y-%m-%d), $pus PUs / $cores cores, policy $policy; median of $repetitions repetitions, bars: quartiles"
 plot_metric() {   # json metric match base title ylabel [plot.sh flags]; X=wait_pct for another x
@@ -151,6 +158,33 @@ if [ -r "$run/bench_scaling.json" ] && [ -r "$run/scaling_capacity.json" ]; then
     for m in harness_fraction cpus_busy; do
         "$RT_ROOT/scripts/json2tsv.sh" --metric "$m" --match '^scaling/' "$run/bench_scaling.json" |
             rt_atomic_write "$run/scaling_$m.tsv"
+    done
+fi
+
+# What creation and communication cost.
+if [ -r "$run/bench_create.json" ]; then
+    "$RT_ROOT/scripts/json2tsv.sh" --metric real_time --match '^create/' "$run/bench_create.json" |
+        rt_atomic_write "$run/create_ns.tsv"
+    "$RT_ROOT/scripts/bars.sh" --tsv "$run/create_ns.tsv" --out "$run/create_cost" \
+        --title "creating a thread or a process: time per creation (created, run, waited for)" \
+        --ylabel "ns per creation (log)" --caption "$caption" --by-x "1,$pus" \
+        --group-titles "1 creator: latency|$pus creators at once: time per creation" || status=1
+    X=rss_mib caption="$caption" plot_metric bench_create.json real_time '^fork_size/' fork_size \
+        "fork against the parent's touched memory (4 KiB pages)" "ns per fork (log)" --logy \
+        --cores 0 --pus 0 --xlabel "parent's touched memory, MiB (log2)" || status=1
+fi
+if [ -r "$run/bench_ipc.json" ]; then
+    "$RT_ROOT/scripts/json2tsv.sh" --metric rtt_ns --match '^pingpong/' "$run/bench_ipc.json" |
+        rt_atomic_write "$run/pingpong_rtt_ns.tsv"
+    "$RT_ROOT/scripts/bars.sh" --tsv "$run/pingpong_rtt_ns.tsv" --out "$run/pingpong_rtt" \
+        --title "ping-pong between two workers: ROUND TRIP (one way is half)" \
+        --ylabel "ns per round trip (log)" --caption "$caption" --category-field 2 || status=1
+    X=bytes caption="$caption" plot_metric bench_ipc.json bytes_per_second '^stream/' stream_throughput \
+        "one-way streaming throughput by message size" "bytes per second (log)" --logy \
+        --cores 0 --pus 0 --binary-x --xlabel "message size, bytes (log2)" || status=1
+    for m in late_median_us late_p99_us late_max_us; do
+        "$RT_ROOT/scripts/json2tsv.sh" --metric "$m" --match '^wakeup/' "$run/bench_ipc.json" |
+            rt_atomic_write "$run/wakeup_$m.tsv"
     done
 fi
 

@@ -4,11 +4,11 @@
 # one line per series, dotted markers at the core and PU counts.
 # usage: plot.sh --tsv F --out BASE --title T --ylabel Y [--logy|--logy2]
 #                [--cores N] [--pus N] [--caption TEXT] [--xlabel X]
-#                [--linear-x] [--ideal] [--capacity C]
+#                [--linear-x] [--ideal] [--capacity C] [--binary-x]
 source "$(dirname "$0")/lib/common.sh"
 
 tsv="" out="" title="" ylabel="" logy=0 cores=0 pus=0 caption="" xlabel=workers logx=1 ideal=0
-capacity=0
+capacity=0 binaryx=0
 need() { [ $# -ge 2 ] || rt_usage_error "$1: missing value"; }
 while [ $# -gt 0 ]; do
     case $1 in
@@ -24,9 +24,10 @@ while [ $# -gt 0 ]; do
     --xlabel) need "$@"; xlabel=$2; shift 2 ;;
     --linear-x) logx=0; shift ;;
     --ideal) ideal=1; shift ;;
+    --binary-x) binaryx=1; shift ;;
     --capacity) need "$@"; capacity=$2; shift 2 ;;
     -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
-    *) rt_usage_error "unknown argument '$1'; valid: --tsv --out --title --ylabel --logy --logy2 --cores --pus --caption --xlabel --linear-x --ideal --capacity" ;;
+    *) rt_usage_error "unknown argument '$1'; valid: --tsv --out --title --ylabel --logy --logy2 --cores --pus --caption --xlabel --linear-x --ideal --capacity --binary-x" ;;
     esac
 done
 [ -r "$tsv" ] || rt_usage_error "--tsv: '$tsv' is not a readable file"
@@ -41,6 +42,6 @@ series=$(tail -n +2 "$tsv" | cut -f1 | awk '!seen[$0]++' | tr '\n' ' ')
 esc() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 gnuplot -e "tsv=\"$(esc "$tsv")\"; out=\"$(esc "$out")\"; title=\"$(esc "$title")\";
             ylabel=\"$(esc "$ylabel")\"; caption=\"$(esc "$caption")\"; logy=$logy;
-            xlabel=\"$(esc "$xlabel")\"; logx=$logx; ideal=$ideal; capacity=$capacity;
+            xlabel=\"$(esc "$xlabel")\"; logx=$logx; ideal=$ideal; capacity=$capacity; binaryx=$binaryx;
             cores=$cores; pus=$pus; series=\"$series\"" \
         "$RT_ROOT/scripts/lib/scaling.gp"

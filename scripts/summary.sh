@@ -28,6 +28,68 @@ awk_lib='
     function overlap(a1, a3, b1, b3) { return (a1 <= b3 && b1 <= a3) ? "overlap" : "apart" }
 '
 
+# A Markdown table from a long TSV: rows are categories, columns groups,
+# cells the median times SCALE in FORMAT.  KEY is "x" (category = the
+# series minus its first field, a column per x value) or a field number K
+# (category = field K of the series, a column per remaining fields).
+pivot() {   # TSV KEY SCALE FORMAT CORNER
+    awk -F'\t' -v key="$2" -v scale="$3" -v fmt="$4" -v corner="$5" '
+        NR == 1 { next }
+        {
+            n = split($1, f, "/"); cat = ""; grp = ""
+            for (i = 2; i <= n; i++) {
+                if (key != "x" && i == key + 0) continue
+                grp = grp (grp == "" ? "" : "/") f[i]
+            }
+            if (key == "x") { cat = grp; grp = $2 } else cat = f[key + 0]
+            if (!(cat in sc)) { sc[cat] = 1; cats[++nc] = cat }
+            if (!(grp in sg)) { sg[grp] = 1; grps[++ng] = grp }
+            v[cat, grp] = $6 * scale
+        }
+        END {
+            line = "| " corner; rule = "| ---"
+            for (g = 1; g <= ng; g++) { line = line " | " grps[g]; rule = rule " | ---:" }
+            print line " |"; print rule " |"
+            for (c = 1; c <= nc; c++) {
+                line = "| " cats[c]
+                for (g = 1; g <= ng; g++)
+                    line = line " | " ((cats[c], grps[g]) in v ? sprintf(fmt, v[cats[c], grps[g]]) : "-")
+                print line " |"
+            }
+        }' "$1"
+}
+
+# Creation and communication costs, from bench_create's and bench_ipc's TSVs.
+cost_summary() {
+    echo
+    echo "**Creating a thread or a process** (\`bench_create\`; µs per creation, created, run and waited for; median of repetitions; columns: creators at once):"
+    echo
+    pivot "$run/create_ns.tsv" x 0.001 %.2f "kind \\ creators"
+    echo
+    echo "**fork against the parent's touched memory** (µs; fork_only times the parent's fork() call, fork_exit_wait the whole):"
+    echo
+    pivot "$run/fork_size.tsv" x 0.001 %.1f "MiB touched →"
+    echo
+    echo "**Ping-pong between two workers: ROUND TRIP** (\`bench_ipc\`, µs; one way is half; one-worker is the same posts and waits with no partner, the cost to subtract; columns: mode/pair placement):"
+    echo
+    pivot "$run/pingpong_rtt_ns.tsv" 2 0.001 %.2f "mechanism"
+    echo
+    echo "**One-way streaming throughput** (MB/s = 10^6 bytes/s; columns: message size in bytes):"
+    echo
+    pivot "$run/stream_throughput.tsv" x 0.000001 %.1f "stream/mode/pair"
+    echo
+    echo "**Wake-up lateness** (µs after the signal or the deadline; $(jq -r '.context."wakeup.timer_slack_ns" // "?"' "$run/bench_ipc.json") ns timer slack, the default; busy: a spinning thread on every PU):"
+    echo
+    echo "| wake-up/mode/load | median | p99 | max |"
+    echo "| --- | ---: | ---: | ---: |"
+    paste "$run/wakeup_late_median_us.tsv" "$run/wakeup_late_p99_us.tsv" "$run/wakeup_late_max_us.tsv" |
+        awk -F'\t' 'NR > 1 { sub(/^wakeup\//, "", $1); printf "| %s | %.1f | %.1f | %.1f |\n", $1, $6, $16, $26 }'
+    echo
+    for p in create_cost fork_size pingpong_rtt stream_throughput; do
+        [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
+    done
+}
+
 # Threads vs processes, from bench_scaling's TSVs and capacity file.
 scaling_summary() {
     local pus reps
@@ -117,6 +179,7 @@ scaling_summary() {
         [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
     done
     [ -r "$run/scaling_capacity.json" ] && scaling_summary
+    [ -r "$run/pingpong_rtt_ns.tsv" ] && [ -r "$run/create_ns.tsv" ] && cost_summary
 } >"$text" || exit 1
 cat "$text"
 [ -n "$prefix" ] || rt_atomic_write "$run/SUMMARY.md" <"$text"

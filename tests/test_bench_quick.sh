@@ -36,6 +36,18 @@ ok "waiting work swept to 16 workers" grep -qP '^scaling/sleep/weak/processes\t1
 ok "crossover plot" test -s "$run/scaling_crossover.svg"
 ok "summary has the threads vs processes section" grep -q '^\*\*Threads vs processes\*\*' "$run/SUMMARY.md"
 ok "summary lists the crossover" grep -q '^| 100 % |' "$run/SUMMARY.md"
+# Creation and communication costs.
+for j in bench_create.json bench_ipc.json; do
+    ok "$j is valid JSON" jq -e . "$run/$j" >/dev/null
+done
+for p in create_cost fork_size pingpong_rtt stream_throughput; do
+    ok "$p.png is a PNG" test "$(head -c 4 "$run/$p.png" | od -An -tx1 | tr -d ' \n')" = 89504e47
+done
+ok "every creation kind at 1 creator" test "$(awk -F'\t' 'NR > 1 && $2 == 1' "$run/create_ns.tsv" | wc -l)" -eq 8
+ok "fork against 1 GiB of parent memory" grep -qP '^fork_size/fork_only\t1024\t3\t' "$run/fork_size.tsv"
+ok "every mechanism has its one-worker baseline" test "$(grep -c '/one-worker' "$run/pingpong_rtt_ns.tsv")" -eq 6
+ok "the summary says round trip" grep -q 'Ping-pong between two workers: ROUND TRIP' "$run/SUMMARY.md"
+ok "the summary has wake-up lateness" grep -q '^| signal/threads/idle |' "$run/SUMMARY.md"
 ok "lost-fraction TSV covers racy at 2 workers" grep -qP '^counter/racy\t2\t3\t' "$run/counter_lost_fraction.tsv"
 jq_ok "shim summary has both bodies" "$run/shim_summary.json" '[.bodies[].body] == ["barrier", "atomic_relaxed"]'
 jq_ok "environment names the machine" "$run/environment.json" '.pus >= 1 and (.command_line | test("--quick"))'

@@ -19,6 +19,18 @@ ok "crossover plot on a linear x axis" "$RT_SOURCE/scripts/plot.sh" \
     --tsv "$f/expected_crossover.tsv" --out "$T_TMP/cross" --title "fixture" --ylabel "items/s" \
     --linear-x --xlabel "waiting share, %" --caption "test"
 ok "crossover SVG names its axis" grep -q "waiting share, %" "$T_TMP/cross.svg"
+# Grouped bars: categories from a series field, groups from the rest.
+ok "bars by series field" "$RT_SOURCE/scripts/bars.sh" --tsv "$f/expected_speedup.tsv" \
+    --out "$T_TMP/bars" --title "fixture" --ylabel "speedup" --caption "test" --category-field 2
+ok "bars SVG has a bar group per mode and a category per workload" \
+    sh -c "grep -q 'strong/processes' '$T_TMP/bars.svg' && grep -q '>cpu<' '$T_TMP/bars.svg' && grep -q '>sleep<' '$T_TMP/bars.svg'"
+ok "bars by x value, with group titles" "$RT_SOURCE/scripts/bars.sh" --tsv "$f/expected_speedup.tsv" \
+    --out "$T_TMP/bars2" --title "fixture" --ylabel "speedup" --caption "test" --by-x 1,2 \
+    --group-titles "one worker|two workers"
+ok "bars SVG names the groups" sh -c "grep -q 'one worker' '$T_TMP/bars2.svg' && grep -q 'two workers' '$T_TMP/bars2.svg'"
+"$RT_SOURCE/scripts/bars.sh" --tsv "$f/expected_speedup.tsv" --out "$T_TMP/y" --title t \
+    --ylabel y >/dev/null 2>&1
+ok "bars.sh without a grouping: exit 2" test $? -eq 2
 "$RT_SOURCE/scripts/plot.sh" --tsv "$f/expected_speedup.tsv" --out "$T_TMP/x" --title t \
     --ylabel y --ideal >/dev/null 2>&1
 ok "--ideal without --pus: exit 2" test $? -eq 2

@@ -3,13 +3,14 @@
 # 2: base 2),
 # cores, pus (vertical markers; 0 to omit), caption, xlabel, logx (0/1),
 # ideal (1: draw y = x and y = min(x, pus)), capacity (> 0: a horizontal
-# line at the measured parallel capacity).
+# line at the measured parallel capacity), binaryx (1: x ticks as 1Ki, 1Mi).
 set datafile separator "\t"
 set datafile columnheaders
 set termoption noenhanced
 set key outside right top vertical
 set grid back lc rgb "#dddddd"
 if (logx) { set logscale x 2 }
+if (binaryx) { set format x "%.0b%B" }   # 1Ki, 1Mi: sizes in bytes
 set xlabel xlabel
 set ylabel ylabel
 if (logy == 1) { set logscale y 10; set format y "10^{%L}" }
@@ -17,8 +18,8 @@ if (logy == 2) { set logscale y 2; set format y "%g" }
 if (logy == 0) { set yrange [0:*] }   # a linear axis starts at zero: no zoomed-in gaps
 set title title . "\n{/*0.8 " . caption . "}"
 set termoption enhanced
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
-array c[8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+# Okabe-Ito (its yellow, unreadable on white, replaced by grey): distinguishable with the common colour-vision deficiencies.
+array c[8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#999999"]
 do for [i=1:8] { set linetype i lc rgb c[i] lw 2 pt (i+3) ps 1.0 }
 do for [i=9:16] { set linetype i lc rgb c[i-8] lw 2 dt 2 pt (i+3) ps 1.0 }
 if (cores > 0) { set arrow 1 from cores, graph 0 to cores, graph 1 nohead dt 3 lc rgb "#555555"
