@@ -22,9 +22,12 @@
  * Creation benchmarks fork with plain fork(), not the registered fork of
  * children.h, so that nothing but the creation is measured: each child
  * exits at once and is reaped within the same iteration.  The pools'
- * long-lived processes are registered.
+ * long-lived processes are registered.  After every creation run the
+ * process may have no more threads than before it, and waitpid must find
+ * no child: otherwise the run is an error.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
@@ -80,6 +83,52 @@ static rt_flag flags[] = {
 static rt_machine machine;
 static char tiny[PATH_MAX];
 
+/* ---- accounting: no thread left running, every child reaped -------------------- */
+
+/* How long the check waits for exiting threads to leave /proc. */
+#define SETTLE_MS 2000
+
+static int tasks_before;       /* threads of this process before the run's threads start */
+
+static int count_tasks(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void count_before(const rt_state *st, void *user)
+{
+    (void)st;
+    (void)user;
+    tasks_before = count_tasks();
+}
+
+/* After the stop barrier, on thread 0: no more threads than before plus
+ * Google Benchmark's other run threads (fewer is fine: a thread of an
+ * earlier run may still have been leaving /proc), and no child at all. */
+static void check_after(rt_state *st)
+{
+    if (rt_thread_index(st) != 0 || rt_error_occurred(st))
+        return;
+    int most = tasks_before + rt_threads(st) - 1, have = count_tasks();
+    struct timespec tick = { 0, 1000000 };
+    for (int ms = 0; have > most && ms < SETTLE_MS; ms++, have = count_tasks())
+        nanosleep(&tick, NULL);          /* exiting threads may still be listed */
+    char msg[160];
+    if (have > most) {
+        snprintf(msg, sizeof msg, "%d threads after the run, at most %d expected: a created "
+                 "thread is still running", have, most);
+        rt_skip_with_error(st, msg);
+    } else if (waitpid(-1, NULL, WNOHANG) != -1 || errno != ECHILD) {
+        rt_skip_with_error(st, "a child was left unreaped");
+    }
+}
+
 /* ---- one creation per iteration ------------------------------------------------ */
 
 static void *empty_thread(void *arg)
@@ -98,6 +147,7 @@ static void create_thread_join(rt_state *st, void *user)
         }
         pthread_join(t, NULL);
     }
+    check_after(st);
     rt_items_processed(st, rt_iterations(st));
 }
 
@@ -132,6 +182,7 @@ static void create_thread_detached(rt_state *st, void *user)
         syscall(SYS_futex, &alive, FUTEX_WAIT_PRIVATE, v, NULL, NULL, 0);
     rt_loop_end(st);
     pthread_attr_destroy(&attr);
+    check_after(st);
     rt_items_processed(st, rt_iterations(st));
 }
 
@@ -182,6 +233,7 @@ static void create_process(rt_state *st, void *user)
             break;
         }
     }
+    check_after(st);
     rt_items_processed(st, rt_iterations(st));
 }
 
@@ -306,6 +358,7 @@ static void fork_with_memory(rt_state *st, void *user)
 
 static void sweep_creators(rt_bench *b, int most)
 {
+    rt_bench_hooks(b, count_before, NULL);
     for (int t = 1; t < most; t *= 2)
         rt_bench_threads(b, t);
     rt_bench_threads(b, most);
@@ -362,7 +415,7 @@ int main(int argc, char **argv)
         rt_bench *b = rt_bench_register(k ? "create/pool/processes" : "create/pool/threads",
                                         submit_to_pool, k ? (void *)1 : NULL);
         sweep_creators(b, most);
-        rt_bench_hooks(b, start_pools, stop_pools);
+        rt_bench_hooks(b, start_pools, stop_pools);   /* replaces count_before */
     }
     for (int k = 0; k < 2; k++) {
         rt_bench *b = rt_bench_register(k ? "fork_size/fork_only" : "fork_size/fork_exit_wait",
