@@ -39,6 +39,7 @@
 #include "ipc/stream.h"
 #include "machine.h"
 #include "shim/rt_bench.h"
+#include "team/rounds.h"
 #include "team/team.h"
 #include "work/workloads.h"
 
@@ -141,36 +142,10 @@ static void *map_shared(size_t bytes)
     return p == MAP_FAILED ? NULL : p;
 }
 
-/* Run rounds of `items` until Google Benchmark has enough; each round's
- * time is the iteration's.  Returns the rounds run, or -1 after reporting
- * an error.  after_round (may be NULL) sees each round. */
-static int64_t run_rounds(rt_state *st, rt_team *team, int64_t items, uint64_t checksum,
-                          double *seconds, void (*after_round)(void *), void *arg)
+/* Sum the rounds' times. */
+static void add_seconds(const rt_round *r, void *arg)
 {
-    char err[512];
-    int64_t rounds = 0;
-    bool ok = true;
-    *seconds = 0;
-    for (int64_t n = rt_loop_begin(st); ok && n > 0; n--) {
-        rt_round r;
-        if (rt_team_round(team, items, &r, err, sizeof err) < 0) {
-            ok = false;
-        } else if (r.checksum != checksum) {
-            snprintf(err, sizeof err, "wrong checksum %llu, expected %llu",
-                     (unsigned long long)r.checksum, (unsigned long long)checksum);
-            ok = false;
-        } else {
-            rt_set_iteration_time(st, r.seconds);
-            *seconds += r.seconds;
-            rounds++;
-            if (after_round)
-                after_round(arg);
-        }
-        if (!ok)
-            rt_skip_with_error(st, err);
-    }
-    rt_loop_end(st);
-    return ok ? rounds : -1;
+    *(double *)arg += r->seconds;
 }
 
 /* Start a two-worker (or one-worker) team, or report why not. */
@@ -222,7 +197,8 @@ static void bm_pingpong(rt_state *st, void *arg)
                                                          : &rt_work_pingpong, &cfg);
     double seconds = 0;
     int64_t items = one ? round_trips : 2 * round_trips;
-    int64_t rounds = team ? run_rounds(st, team, items, (uint64_t)items, &seconds, NULL, NULL)
+    int64_t rounds = team ? rt_team_bench_rounds(st, team, items, (uint64_t)items, add_seconds,
+                                                 &seconds)
                           : -1;
     stop_team(st, team, e->mode, e->pair);
     rt_channel_destroy(ch);
@@ -256,8 +232,9 @@ static void bm_stream(rt_state *st, void *arg)
     rt_stream_config cfg = { s, bytes, check_every_byte };
     rt_team *team = start_team(st, e->mode, e->pair, &rt_work_stream, &cfg);
     double seconds = 0;
-    int64_t rounds = team ? run_rounds(st, team, 2 * messages, rt_index_checksum(0, messages), &seconds,
-                                       NULL, NULL)
+    int64_t rounds = team ? rt_team_bench_rounds(st, team, 2 * messages,
+                                                 rt_index_checksum(0, messages), add_seconds,
+                                                 &seconds)
                           : -1;
     stop_team(st, team, e->mode, e->pair);
     rt_stream_destroy(s);
@@ -278,8 +255,9 @@ typedef struct samples {
     int64_t n;
 } samples;
 
-static void keep_samples(void *arg)
+static void keep_samples(const rt_round *r, void *arg)
 {
+    (void)r;
     samples *s = arg;
     s->all = realloc(s->all, (size_t)(s->n + wake_samples) * sizeof *s->all);
     memcpy(s->all + s->n, s->shared->late_ns, (size_t)wake_samples * sizeof *s->all);
@@ -357,9 +335,8 @@ static void bm_wakeup(rt_state *st, void *arg)
     rt_wake_config cfg = { (rt_wake_kind)e->what, shared, wake_gap_us };
     rt_team *team = start_team(st, e->mode, e->pair, &rt_work_wakeup, &cfg);
     samples kept = { shared, NULL, 0 };
-    double seconds = 0;
-    int64_t rounds = team ? run_rounds(st, team, 2 * wake_samples, 0, &seconds, keep_samples,
-                                       &kept)
+    int64_t rounds = team ? rt_team_bench_rounds(st, team, 2 * wake_samples, 0, keep_samples,
+                                                 &kept)
                           : -1;
     stop_team(st, team, e->mode, e->pair);
     if (e->load)

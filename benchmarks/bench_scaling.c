@@ -45,6 +45,7 @@
 #include "machine.h"
 #include "shim/rt_bench.h"
 #include "team/capacity.h"
+#include "team/rounds.h"
 #include "team/team.h"
 #include "work/responder.h"
 #include "work/workloads.h"
@@ -286,6 +287,21 @@ static void placement_label(rt_state *st, const rt_team *team, rt_team_mode mode
     rt_set_label(st, label);
 }
 
+/* What a run adds up over its rounds. */
+typedef struct totals {
+    double seconds, skew, cpu, vcs, ivcs;
+} totals;
+
+static void add_round(const rt_round *r, void *arg)
+{
+    totals *t = arg;
+    t->seconds += r->seconds;
+    t->skew += r->start_skew;
+    t->cpu += r->cpu_seconds;
+    t->vcs += (double)r->voluntary_switches;
+    t->ivcs += (double)r->involuntary_switches;
+}
+
 static void bm_team(rt_state *st, void *arg)
 {
     const experiment *e = arg;
@@ -309,29 +325,9 @@ static void bm_team(rt_state *st, void *arg)
     bool ok = team && harness >= 0;
     if (!ok)
         rt_skip_with_error(st, err);
-    double seconds = 0, skew = 0, cpu = 0, vcs = 0, ivcs = 0;
-    int64_t rounds = 0;
-    for (int64_t n = rt_loop_begin(st); ok && n > 0; n--) {
-        rt_round r;
-        if (rt_team_round(team, items, &r, err, sizeof err) < 0) {
-            ok = false;
-        } else if (r.checksum != expected) {
-            snprintf(err, sizeof err, "wrong checksum: %llu, expected %llu",
-                     (unsigned long long)r.checksum, (unsigned long long)expected);
-            ok = false;
-        } else {
-            rt_set_iteration_time(st, r.seconds);
-            rounds++;
-            seconds += r.seconds;
-            skew += r.start_skew;
-            cpu += r.cpu_seconds;
-            vcs += (double)r.voluntary_switches;
-            ivcs += (double)r.involuntary_switches;
-        }
-        if (!ok)
-            rt_skip_with_error(st, err);
-    }
-    rt_loop_end(st);
+    totals t = { 0 };
+    int64_t rounds = ok ? rt_team_bench_rounds(st, team, items, expected, add_round, &t) : -1;
+    ok = rounds >= 0;
 
     char why[512];
     if (team) {
@@ -360,7 +356,7 @@ static void bm_team(rt_state *st, void *arg)
     if (!ok || rounds == 0)
         return;
 
-    double done = (double)(rounds * items);
+    double done = (double)(rounds * items), seconds = t.seconds;
     rt_items_processed(st, rounds * items);
     rt_counter(st, "workers", workers, RT_COUNTER_DEFAULT);
     rt_counter(st, "items_per_round", (double)items, RT_COUNTER_DEFAULT);
@@ -368,11 +364,11 @@ static void bm_team(rt_state *st, void *arg)
         rt_counter(st, "wait_pct", (double)wait_pct, RT_COUNTER_DEFAULT);
     rt_counter(st, "harness_us", harness * 1e6, RT_COUNTER_DEFAULT);
     rt_counter(st, "harness_fraction", harness / (seconds / (double)rounds), RT_COUNTER_DEFAULT);
-    rt_counter(st, "start_skew_us", skew / (double)rounds * 1e6, RT_COUNTER_DEFAULT);
-    rt_counter(st, "cpus_busy", cpu / seconds, RT_COUNTER_DEFAULT);
-    rt_counter(st, "cpu_us_per_item", cpu / done * 1e6, RT_COUNTER_DEFAULT);
-    rt_counter(st, "voluntary_cs_per_item", vcs / done, RT_COUNTER_DEFAULT);
-    rt_counter(st, "involuntary_cs_per_item", ivcs / done, RT_COUNTER_DEFAULT);
+    rt_counter(st, "start_skew_us", t.skew / (double)rounds * 1e6, RT_COUNTER_DEFAULT);
+    rt_counter(st, "cpus_busy", t.cpu / seconds, RT_COUNTER_DEFAULT);
+    rt_counter(st, "cpu_us_per_item", t.cpu / done * 1e6, RT_COUNTER_DEFAULT);
+    rt_counter(st, "voluntary_cs_per_item", t.vcs / done, RT_COUNTER_DEFAULT);
+    rt_counter(st, "involuntary_cs_per_item", t.ivcs / done, RT_COUNTER_DEFAULT);
     if (e->workload == TCP)
         rt_counter(st, "responder_cpu_us_per_item", responder_cpu / done * 1e6,
                    RT_COUNTER_DEFAULT);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ipc/channel.h"
+#include "team/team.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #define cpu_relax() __builtin_ia32_pause()
@@ -57,18 +58,9 @@ int rt_channel_init(rt_channel *c, rt_channel_kind kind, char *err, size_t errle
     for (int i = 0; rc == 0 && i < 2; i++) {
         lane *l = &c->lanes[i];
         switch (kind) {
-        case RT_CH_MUTEX_COND: {
-            pthread_mutexattr_t ma;
-            pthread_condattr_t ca;
-            pthread_mutexattr_init(&ma);
-            pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
-            pthread_condattr_init(&ca);
-            pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
-            rc = pthread_mutex_init(&l->lock, &ma) || pthread_cond_init(&l->cond, &ca) ? -1 : 0;
-            pthread_mutexattr_destroy(&ma);
-            pthread_condattr_destroy(&ca);
+        case RT_CH_MUTEX_COND:
+            rc = rt_pshared_mutex_init(&l->lock) || rt_pshared_cond_init(&l->cond) ? -1 : 0;
             break;
-        }
         case RT_CH_SEMAPHORE:
             rc = sem_init(&l->sem, 1, 0);
             break;

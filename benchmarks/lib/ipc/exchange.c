@@ -97,17 +97,8 @@ size_t rt_wake_shared_bytes(int64_t samples)
 
 int rt_wake_shared_init(rt_wake_shared *w)
 {
-    pthread_mutexattr_t ma;
-    pthread_condattr_t ca;
-    pthread_mutexattr_init(&ma);
-    pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
-    pthread_condattr_init(&ca);
-    pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    int rc = pthread_mutex_init(&w->lock, &ma) || pthread_cond_init(&w->wake, &ca) ||
-             pthread_cond_init(&w->ack, &ca);
-    pthread_mutexattr_destroy(&ma);
-    pthread_condattr_destroy(&ca);
+    int rc = rt_pshared_mutex_init(&w->lock) || rt_pshared_cond_init(&w->wake) ||
+             rt_pshared_cond_init(&w->ack);
     w->posted = w->acked = 0;
     return rc ? -1 : 0;
 }

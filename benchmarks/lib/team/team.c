@@ -123,6 +123,27 @@ int rt_shared_mutex_init(pthread_mutex_t *m)
     return rc;
 }
 
+int rt_pshared_mutex_init(pthread_mutex_t *m)
+{
+    pthread_mutexattr_t a;
+    pthread_mutexattr_init(&a);
+    pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+    int rc = pthread_mutex_init(m, &a);
+    pthread_mutexattr_destroy(&a);
+    return rc ? -1 : 0;
+}
+
+int rt_pshared_cond_init(pthread_cond_t *c)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    int rc = pthread_cond_init(c, &a);
+    pthread_condattr_destroy(&a);
+    return rc ? -1 : 0;
+}
+
 int rt_shared_lock(pthread_mutex_t *m)
 {
     int rc = pthread_mutex_lock(m);

@@ -129,6 +129,10 @@ const pid_t *rt_team_pids(const rt_team *t);
 /* Process-shared, robust mutex.  rt_shared_lock returns 0, or 1 when the
  * previous owner died holding it (the mutex is made consistent again). */
 int rt_shared_mutex_init(pthread_mutex_t *m);
+/* Process-shared mutex (not robust) and condition variable (on
+ * CLOCK_MONOTONIC), for memory mapped MAP_SHARED.  Return 0 or -1. */
+int rt_pshared_mutex_init(pthread_mutex_t *m);
+int rt_pshared_cond_init(pthread_cond_t *c);
 int rt_shared_lock(pthread_mutex_t *m);
 void rt_shared_unlock(pthread_mutex_t *m);
 
