@@ -1,0 +1,110 @@
+/*
+ * gil.h - an emulated global interpreter lock, faithful to CPython's.
+ *
+ *   new   CPython 3.2+ (Python/ceval_gil.c, as in 3.10-3.12): a boolean
+ *         `locked` guarded by a mutex and signalled on a condition
+ *         variable (CLOCK_MONOTONIC).  A waiter sleeps one switch interval
+ *         at a time; if it times out and the GIL has not changed hands
+ *         (switch_number), it sets the drop request.  The holder sees the
+ *         request at its next poll (the eval breaker), drops and re-takes.
+ *         Forced switching: a thread dropping while a request is pending
+ *         waits on switch_cond until another thread has taken the GIL.
+ *         No queue, no priority: the OS decides who runs.
+ *   old   CPython 2.x: a POSIX semaphore used as a lock; a ticker counts
+ *         down from the check interval, a unit of work costing some ticks;
+ *         at zero the holder releases and at once re-acquires.  No request,
+ *         no hand-off.
+ *   none  free-threaded: every call returns at once.
+ *
+ * A Python thread is an rt_gil_thread (its "tstate"): it takes the GIL,
+ * does work units with rt_gil_poll between them, and wraps every blocking
+ * or possibly blocking call in RT_GIL_ALLOW_THREADS, which releases the
+ * GIL around the call whether or not it blocks (Py_BEGIN_ALLOW_THREADS).
+ * Each thread counts what happened to it (rt_gil_stats).
+ */
+#ifndef RT_GIL_H
+#define RT_GIL_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef enum rt_gil_kind { RT_GIL_NONE, RT_GIL_NEW, RT_GIL_OLD, RT_GIL_KINDS } rt_gil_kind;
+extern const char *const rt_gil_names[];         /* "none", "new", "old", NULL */
+
+/* CPython's defaults. */
+#define RT_GIL_SWITCH_INTERVAL_US 5000           /* sys.getswitchinterval() = 0.005 */
+#define RT_GIL_CHECK_INTERVAL 100                /* sys.getcheckinterval() in 2.x */
+#define RT_GIL_TICKS_PER_UNIT 2                  /* 2.7: ticks per countdown iteration */
+
+typedef struct rt_gil_params {
+    rt_gil_kind kind;
+    int64_t switch_interval_us;                  /* new */
+    int64_t check_interval;                      /* old: ticks between releases */
+    int64_t ticks_per_unit;                      /* old */
+} rt_gil_params;
+
+#define RT_GIL_PARAMS_DEFAULT(k) \
+    { (k), RT_GIL_SWITCH_INTERVAL_US, RT_GIL_CHECK_INTERVAL, RT_GIL_TICKS_PER_UNIT }
+
+/* Waits for the GIL, by powers of two of nanoseconds: bucket b holds waits
+ * in [2^b, 2^(b+1)). */
+#define RT_GIL_WAIT_BUCKETS 40
+
+typedef struct rt_gil_stats {
+    int64_t acquisitions;      /* take_gil calls */
+    int64_t handoffs;          /* acquisitions from another thread (switch_number++) */
+    int64_t drop_requests;     /* requests this thread set while waiting */
+    int64_t forced_waits;      /* drops that waited for another thread to take it */
+    int64_t waits;             /* acquisitions that had to wait */
+    int64_t wait_ns;           /* time spent waiting, in total */
+    int64_t wait_max_ns;
+    int64_t wait_hist[RT_GIL_WAIT_BUCKETS];
+} rt_gil_stats;
+
+typedef struct rt_gil {
+    rt_gil_params p;
+    /* new */
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+    int locked;
+    uint64_t switch_number;
+    const void *last_holder;
+    pthread_mutex_t switch_mutex;
+    pthread_cond_t switch_cond;
+    int drop_request;          /* the eval breaker's bit, interpreter-wide (<= 3.12) */
+    /* old */
+    sem_t lock;
+    int64_t ticker;            /* _Py_Ticker: decremented only by the holder */
+} rt_gil;
+
+typedef struct rt_gil_thread {
+    rt_gil *gil;
+    rt_gil_stats stats;
+} rt_gil_thread;
+
+int rt_gil_init(rt_gil *g, const rt_gil_params *p);
+void rt_gil_destroy(rt_gil *g);
+void rt_gil_thread_init(rt_gil_thread *t, rt_gil *g);
+
+void rt_gil_take(rt_gil_thread *t);
+void rt_gil_drop(rt_gil_thread *t);
+/* The eval breaker between two work units. */
+void rt_gil_poll(rt_gil_thread *t);
+
+/* Py_BEGIN_ALLOW_THREADS ... Py_END_ALLOW_THREADS around a call. */
+#define RT_GIL_ALLOW_THREADS(t, call) \
+    do {                              \
+        rt_gil_drop(t);               \
+        call;                         \
+        rt_gil_take(t);               \
+    } while (0)
+
+/* Add b's counts to a. */
+void rt_gil_stats_add(rt_gil_stats *a, const rt_gil_stats *b);
+/* The q-quantile (0..1) of the waits, from the histogram: the upper edge
+ * of the bucket that holds it, in ns (0 if nothing waited). */
+double rt_gil_wait_quantile_ns(const rt_gil_stats *s, double q);
+
+#endif /* RT_GIL_H */
