@@ -55,11 +55,14 @@ if [ $quick -eq 1 ]; then
              --tcp-strong-items=128 --mixed-strong-items=128 --crossover-pcts=0,25,50,75,100
              --capacity-trials=3)
     ipc=(--stream-sizes=8,512,32768,1048576 --round-trips=500 --wake-samples=50)
+    gil=(--io-max-workers=16 --convoy-ms=100 --convoy-intervals-us=500,5000
+         --intervals-us=50,5000 --mixed-pcts=0,50,100)
     : "${repetitions:=3}"
 else
     profile=full min_time=0.1 trials=100 shim_reps=15 shim_min_time=0.1
     scaling=()
     ipc=()
+    gil=()
     : "${repetitions:=5}"
 fi
 
@@ -108,6 +111,7 @@ run_bench bench_create "${common[@]}" --benchmark_min_time="$min_time" || status
 # bench_ipc places its pairs itself (same PU, other core, ...): no --policy.
 run_bench bench_ipc --benchmark_repetitions="$repetitions" --benchmark_enable_random_interleaving=true \
     --benchmark_out_format=json --benchmark_min_time="$min_time" "${ipc[@]}" || status=1
+run_bench bench_gil "${common[@]}" --benchmark_min_time="$min_time" "${gil[@]}" || status=1
 
 caption="$(hostname -s), $(date -u +%Y-%m-%d), $pus PUs / $cores cores, policy $policy; median of $repetitions repetitions, bars: quartiles"
 plot_metric() {   # json metric match base title ylabel [plot.sh flags]; X=wait_pct for another x
@@ -186,6 +190,38 @@ if [ -r "$run/bench_ipc.json" ]; then
         "$RT_ROOT/scripts/json2tsv.sh" --metric "$m" --match '^wakeup/' "$run/bench_ipc.json" |
             rt_atomic_write "$run/wakeup_$m.tsv"
     done
+fi
+# The emulated GIL.
+if [ -r "$run/bench_gil.json" ]; then
+    tsv() { "$RT_ROOT/scripts/json2tsv.sh" "$@" "$run/bench_gil.json"; }
+    tsv --metric items_per_second --match '^gil/cpu' | rt_atomic_write "$run/gil_cpu_throughput.tsv"
+    "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" \
+        --cpu '/(processes|threads-none)$' "$run/gil_cpu_throughput.tsv" |
+        rt_atomic_write "$run/gil_cpu_speedup.tsv"
+    "$RT_ROOT/scripts/plot.sh" --tsv "$run/gil_cpu_speedup.tsv" --out "$run/gil_cpu_speedup" \
+        --title "CPU-bound work: threads under an emulated GIL, without one, and processes" \
+        --ylabel "speedup over 1 worker (log2)" --logy2 --ideal --capacity "${cap_low:-0}" \
+        --cores "$cores" --pus "$pus" --caption "$caption" || status=1
+    tsv --metric gil_handoffs_per_s --match '^gil/cpu/' | rt_atomic_write "$run/gil_handoffs.tsv"
+    "$RT_ROOT/scripts/bars.sh" --tsv "$run/gil_handoffs.tsv" --out "$run/gil_handoffs" \
+        --title "GIL hand-offs per second, CPU-bound threads" --ylabel "hand-offs per second (log)" \
+        --caption "$caption" --by-x "1,2,$((2 * pus))" \
+        --group-titles "1 worker|2 workers|$((2 * pus)) workers" || status=1
+    tsv --metric items_per_second --x us --match '^gil/interval/' |
+        rt_atomic_write "$run/gil_interval.tsv"
+    tsv --metric items_per_second --match '^gil/io/' | rt_atomic_write "$run/gil_io_throughput.tsv"
+    "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" --cpu '^$' \
+        "$run/gil_io_throughput.tsv" | rt_atomic_write "$run/gil_io_speedup.tsv"
+    tsv --metric io_ops_per_second --x cpu --match '^gil/convoy/' | rt_atomic_write "$run/gil_convoy_ops.tsv"
+    "$RT_ROOT/scripts/slowdown.sh" "$run/gil_convoy_ops.tsv" | rt_atomic_write "$run/gil_convoy_slowdown.tsv"
+    "$RT_ROOT/scripts/plot.sh" --tsv "$run/gil_convoy_slowdown.tsv" --out "$run/gil_convoy" \
+        --title "the convoy effect: an always-ready I/O thread's slowdown beside CPU-bound threads" \
+        --ylabel "I/O ops/s alone / ops/s beside them (log)" --logy --cores 0 --pus 0 \
+        --xlabel "switch interval, us (log2)" --caption "$caption" || status=1
+    for m in io_p50_us io_p99_us io_over_1ms_fraction; do
+        tsv --metric "$m" --x cpu --match '^gil/convoy/' | rt_atomic_write "$run/gil_convoy_$m.tsv"
+    done
+    tsv --metric items_per_second --x wait_pct --match '^gil/mixed/' | rt_atomic_write "$run/gil_mixed.tsv"
 fi
 
 rt_environment_json "$run" "$cmdline" "$load_before"

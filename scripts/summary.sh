@@ -47,6 +47,9 @@ pivot() {   # TSV KEY SCALE FORMAT CORNER
             v[cat, grp] = $6 * scale
         }
         END {
+            if (key == "x")              # numeric columns in order
+                for (a = 1; a < ng; a++) for (b = a + 1; b <= ng; b++)
+                    if (grps[a] + 0 > grps[b] + 0) { t = grps[a]; grps[a] = grps[b]; grps[b] = t }
             line = "| " corner; rule = "| ---"
             for (g = 1; g <= ng; g++) { line = line " | " grps[g]; rule = rule " | ---:" }
             print line " |"; print rule " |"
@@ -86,6 +89,43 @@ cost_summary() {
         awk -F'\t' 'NR > 1 { sub(/^wakeup\//, "", $1); printf "| %s | %.1f | %.1f | %.1f |\n", $1, $6, $16, $26 }'
     echo
     for p in create_cost fork_size pingpong_rtt stream_throughput; do
+        [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
+    done
+}
+
+# The emulated GIL, from bench_gil's TSVs.
+gil_summary() {
+    echo
+    echo "**An emulated GIL** (\`bench_gil\`; speedup over 1 worker of the same mode, CPU-bound, fixed total work; columns: workers):"
+    echo
+    pivot "$run/gil_cpu_speedup.tsv" x 1 %.2f "work/mode"
+    echo
+    echo "GIL hand-offs per second, CPU-bound (columns: workers):"
+    echo
+    pivot "$run/gil_handoffs.tsv" x 1 %.0f "work/mode"
+    echo
+    echo "Switch interval, 2 CPU-bound threads under the new GIL: items per second relative to 1 thread (columns: interval, µs):"
+    echo
+    one=$(awk -F'\t' '$1 == "gil/cpu/threads-new" && $2 == 1 { print $6 }' "$run/gil_cpu_throughput.tsv")
+    pivot "$run/gil_interval.tsv" x "$(awk -v o="$one" 'BEGIN { print (o > 0 ? 1 / o : 0) }')" %.2f "mode"
+    echo
+    echo "I/O-bound (sleeping) workers under the GIL: speedup over 1 worker (columns: workers):"
+    echo
+    pivot "$run/gil_io_speedup.tsv" x 1 %.1f "work/mode"
+    echo
+    echo "**The convoy effect**: an I/O thread doing always-ready operations, its ops/s alone divided by its ops/s beside K CPU-bound threads (columns: switch interval, µs; threads-old and processes at the default):"
+    echo
+    pivot "$run/gil_convoy_slowdown.tsv" x 1 %.1f "op/mode/CPU threads"
+    echo
+    echo "I/O operation latency of the convoy's I/O thread, p99 in µs (columns: CPU-bound threads beside it):"
+    echo
+    pivot "$run/gil_convoy_io_p99_us.tsv" x 1 %.1f "convoy/op/mode/interval"
+    echo
+    echo "Mixed work, PUs workers, items per second (columns: waiting share, %):"
+    echo
+    pivot "$run/gil_mixed.tsv" x 1 %.0f "work/mode"
+    echo
+    for p in gil_cpu_speedup gil_handoffs gil_convoy; do
         [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
     done
 }
@@ -180,6 +220,7 @@ scaling_summary() {
     done
     [ -r "$run/scaling_capacity.json" ] && scaling_summary
     [ -r "$run/pingpong_rtt_ns.tsv" ] && [ -r "$run/create_ns.tsv" ] && cost_summary
+    [ -r "$run/gil_cpu_speedup.tsv" ] && gil_summary
 } >"$text" || exit 1
 cat "$text"
 [ -n "$prefix" ] || rt_atomic_write "$run/SUMMARY.md" <"$text"

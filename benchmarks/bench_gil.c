@@ -1,0 +1,366 @@
+/*
+ * bench_gil - the experiments that made the GIL famous, on an emulated GIL
+ * faithful to CPython's (gil/gil.h).
+ *
+ * Every worker is a "Python thread" running units of bytecode (gil_work.h).
+ * Modes: threads under the new GIL (CPython 3.2+), under the old GIL
+ * (2.x), with no GIL (free-threaded), and processes (each its own GIL).
+ *   gil/cpu/<mode>/workers:N       CPU-bound, a fixed total of items over
+ *                                  1 .. 2 x PUs workers
+ *   gil/cpu_one_pu/<mode>/workers:N  the same with every worker on one PU
+ *                                  (the old GIL's "battle" goes away)
+ *   gil/interval/threads-new/us:X  2 CPU-bound threads at switch interval X
+ *   gil/io/<mode>/workers:N        sleeping workers (the sleep releases the
+ *                                  GIL), N items each, up to 64 workers
+ *   gil/convoy/<op>/<mode>/i<I>/cpu:K
+ *                                  one thread doing always-ready I/O (read1:
+ *                                  a 1-byte read of /dev/zero; socketpair:
+ *                                  send + recv; echo: a round trip to a
+ *                                  process) for --convoy-ms, beside K
+ *                                  CPU-bound threads, at switch interval I
+ *   gil/mixed/<mode>/wait_pct:P    PUs workers; each item computes, then
+ *                                  sleeps, P % of its time
+ * Each run reports items_per_second (or io_ops_per_second), the GIL's
+ * acquisitions, hand-offs, drop requests and forced-switch waits per
+ * second, time waiting for the GIL (p50, p99, max), I/O operation latency
+ * (p50, p99, fraction over 1 ms) and context switches per second.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flags.h"
+#include "gil/gil.h"
+#include "gil/gil_work.h"
+#include "machine.h"
+#include "shim/rt_bench.h"
+#include "team/rounds.h"
+#include "team/team.h"
+#include "work/responder.h"
+#include "work/workloads.h"
+
+static const char summary[] =
+    "Threads under an emulated GIL (new, old), without one, and processes.";
+
+/* ---- parameters ------------------------------------------------------------ */
+
+#define MAX_LIST 16
+#define MAX_WORKERS_LIMIT 4096
+
+static rt_place_opts place_opts = RT_PLACE_OPTS_DEFAULT;
+static double unit_ns = 33;             /* `while n > 0: n -= 1`, CPython 3.11, this kind of VM */
+static int64_t poll_every = 1;
+static int64_t units_per_item = 3000;
+static int64_t cpu_items = 1024;
+static int64_t cpu_max_workers = 0;      /* 0: 2 x PUs */
+static const char *intervals_text = "5,50,500,5000,50000";
+static int64_t io_max_workers = 64;
+static int64_t sleep_us = 1000;
+static int64_t io_items = 16;
+static const char *convoy_intervals_text = "500,5000,50000";
+static const char *convoy_ops_text = "read1,socketpair,echo";
+static int64_t convoy_max_cpu = 2;
+static int64_t convoy_ms = 200;
+static int64_t io_units_per_op = 30;
+static const char *mixed_pcts_text = "0,25,50,60,75,90,100";
+static int64_t mixed_item_us = 1000;
+static int64_t mixed_items = 16;
+static double steps_per_us = 0;          /* 0: calibrate */
+
+static rt_flag flags[] = {
+    RT_PLACEMENT_FLAGS(place_opts),
+    { "unit-ns", RT_FLAG_DOUBLE, &unit_ns, 1, 1e6, NULL,
+      "one unit of bytecode work, ns on one idle PU (a countdown loop iteration)", false },
+    { "poll-every", RT_FLAG_INT, &poll_every, 1, 1e12, NULL,
+      "units between eval-breaker polls (large: a long C call holding the GIL)", false },
+    { "units-per-item", RT_FLAG_INT, &units_per_item, 1, 1e9, NULL, "cpu: units per item", false },
+    { "cpu-items", RT_FLAG_INT, &cpu_items, 1, 1e9, NULL, "cpu: items per round (strong)", false },
+    { "cpu-max-workers", RT_FLAG_INT, &cpu_max_workers, 0, MAX_WORKERS_LIMIT, NULL,
+      "cpu: up to this many workers (0: 2 x PUs)", false },
+    { "intervals-us", RT_FLAG_STRING, &intervals_text, 0, 0, NULL,
+      "switch intervals for the 2-thread sensitivity sweep, us", false },
+    { "io-max-workers", RT_FLAG_INT, &io_max_workers, 1, MAX_WORKERS_LIMIT, NULL,
+      "io: up to this many sleeping workers", false },
+    { "sleep-us", RT_FLAG_INT, &sleep_us, 1, 1e7, NULL, "io: sleep per item", false },
+    { "io-items", RT_FLAG_INT, &io_items, 1, 1e9, NULL, "io: items per worker per round", false },
+    { "convoy-intervals-us", RT_FLAG_STRING, &convoy_intervals_text, 0, 0, NULL,
+      "convoy: switch intervals of the new GIL, us", false },
+    { "convoy-ops", RT_FLAG_STRING, &convoy_ops_text, 0, 0, NULL,
+      "convoy: read1, socketpair, echo", false },
+    { "convoy-max-cpu", RT_FLAG_INT, &convoy_max_cpu, 0, 64, NULL,
+      "convoy: 0 .. this many CPU-bound threads beside the I/O one", false },
+    { "convoy-ms", RT_FLAG_INT, &convoy_ms, 1, 600000, NULL,
+      "convoy: how long the I/O thread runs per round", false },
+    { "io-units-per-op", RT_FLAG_INT, &io_units_per_op, 0, 1e9, NULL,
+      "convoy: units of bytecode between two I/O operations (the loop and the call)", false },
+    { "mixed-pcts", RT_FLAG_STRING, &mixed_pcts_text, 0, 0, NULL,
+      "mixed: waiting shares, % (comma-separated)", false },
+    { "mixed-item-us", RT_FLAG_INT, &mixed_item_us, 1, 1e7, NULL,
+      "mixed: compute + wait per item, us", false },
+    { "mixed-items", RT_FLAG_INT, &mixed_items, 1, 1e9, NULL,
+      "mixed: items per worker per round", false },
+    { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
+      "kernel steps per us (0: calibrate)", false },
+    RT_FLAG_END,
+};
+
+/* ---- modes --------------------------------------------------------------------- */
+
+enum { M_NEW, M_OLD, M_NONE, M_PROC, MODES };
+static const char *const mode_names[] = { "threads-new", "threads-old", "threads-none",
+                                          "processes", NULL };
+static const rt_gil_kind mode_gil[] = { RT_GIL_NEW, RT_GIL_OLD, RT_GIL_NONE, RT_GIL_NEW };
+
+static rt_machine machine;
+static rt_placement one_pu;
+static int first_pu[1];
+
+typedef struct experiment {
+    rt_gil_job job;
+    int mode;
+    bool one_pu;
+    int64_t interval_us;       /* 0: the default */
+    rt_io_op op;
+    int arg;                   /* what rt_range(0) is: 0 workers, 1 us, 2 cpu, 3 wait_pct */
+} experiment;
+
+/* ---- one run ---------------------------------------------------------------------- */
+
+typedef struct tally {
+    rt_gil_shared *shared;
+    int workers;
+    double seconds;
+    double vcs, ivcs;
+    rt_gil_report sum;
+} tally;
+
+static void add_report(rt_gil_report *a, const rt_gil_report *b)
+{
+    rt_gil_stats_add(&a->gil, &b->gil);
+    a->io_ops += b->io_ops;
+    a->io_over_1ms += b->io_over_1ms;
+    if (b->io_max_ns > a->io_max_ns)
+        a->io_max_ns = b->io_max_ns;
+    for (int i = 0; i < RT_IO_BUCKETS; i++)
+        a->io_hist[i] += b->io_hist[i];
+}
+
+/* Between rounds, while the workers wait at the gate: collect and reset. */
+static void collect(const rt_round *r, void *arg)
+{
+    tally *t = arg;
+    t->seconds += r->seconds;
+    t->vcs += (double)r->voluntary_switches;
+    t->ivcs += (double)r->involuntary_switches;
+    for (int i = 0; i < t->workers; i++)
+        add_report(&t->sum, &t->shared->worker[i]);
+    memset(t->shared, 0, rt_gil_shared_bytes(t->workers));
+}
+
+static void report(rt_state *st, const tally *t, const experiment *e, int64_t done)
+{
+    const rt_gil_stats *g = &t->sum.gil;
+    double s = t->seconds;
+    rt_counter(st, "gil_acquisitions_per_s", (double)g->acquisitions / s, RT_COUNTER_DEFAULT);
+    rt_counter(st, "gil_handoffs_per_s", (double)g->handoffs / s, RT_COUNTER_DEFAULT);
+    rt_counter(st, "gil_drop_requests_per_s", (double)g->drop_requests / s, RT_COUNTER_DEFAULT);
+    rt_counter(st, "gil_forced_waits_per_s", (double)g->forced_waits / s, RT_COUNTER_DEFAULT);
+    rt_counter(st, "gil_wait_p50_us", rt_gil_wait_quantile_ns(g, 0.5) / 1e3, RT_COUNTER_DEFAULT);
+    rt_counter(st, "gil_wait_p99_us", rt_gil_wait_quantile_ns(g, 0.99) / 1e3, RT_COUNTER_DEFAULT);
+    rt_counter(st, "gil_wait_max_us", (double)g->wait_max_ns / 1e3, RT_COUNTER_DEFAULT);
+    rt_counter(st, "voluntary_cs_per_s", t->vcs / s, RT_COUNTER_DEFAULT);
+    rt_counter(st, "involuntary_cs_per_s", t->ivcs / s, RT_COUNTER_DEFAULT);
+    rt_counter(st, "workers", t->workers, RT_COUNTER_DEFAULT);
+    if (e->job == RT_GJ_CONVOY) {
+        const rt_gil_report *r = &t->sum;
+        rt_counter(st, "io_ops_per_second", (double)r->io_ops / s, RT_COUNTER_DEFAULT);
+        rt_counter(st, "io_p50_us", rt_io_quantile_ns(r->io_hist, r->io_ops, 0.5) / 1e3,
+                   RT_COUNTER_DEFAULT);
+        rt_counter(st, "io_p99_us", rt_io_quantile_ns(r->io_hist, r->io_ops, 0.99) / 1e3,
+                   RT_COUNTER_DEFAULT);
+        rt_counter(st, "io_max_us", (double)r->io_max_ns / 1e3, RT_COUNTER_DEFAULT);
+        rt_counter(st, "io_over_1ms_fraction",
+                   r->io_ops ? (double)r->io_over_1ms / (double)r->io_ops : 0, RT_COUNTER_DEFAULT);
+    } else {
+        rt_items_processed(st, done);
+    }
+}
+
+static int unit_steps(void)
+{
+    double s = unit_ns * steps_per_us / 1e3;
+    return s < 1 ? 1 : (int)llround(s);
+}
+
+static void bm_gil(rt_state *st, void *arg)
+{
+    const experiment *e = arg;
+    int64_t a = rt_range(st, 0);
+    int pus = rt_topo_allowed_pus(&machine.topo);
+    int workers = e->arg == 0 ? (int)a : e->arg == 1 ? 2 : e->arg == 2 ? 1 + (int)a : pus;
+    rt_gil_params gp = RT_GIL_PARAMS_DEFAULT(mode_gil[e->mode]);
+    gp.switch_interval_us = e->arg == 1 ? a : e->interval_us ? e->interval_us
+                                                             : RT_GIL_SWITCH_INTERVAL_US;
+    rt_gil gil;
+    char err[512] = "";
+    rt_responder echo = { 0 };
+    rt_gil_work_config cfg = { &gil, e->job, unit_steps(), units_per_item, poll_every,
+                               sleep_us, 0, e->op, convoy_ms * 1000000, io_units_per_op, 0 };
+    int64_t items = e->job == RT_GJ_CPU ? cpu_items : e->job == RT_GJ_SLEEP ? io_items * workers
+                    : e->job == RT_GJ_MIXED ? mixed_items * workers : workers;
+    if (e->job == RT_GJ_MIXED) {
+        cfg.compute_units = llround((double)mixed_item_us * (double)(100 - a) / 100 * 1e3 / unit_ns);
+        cfg.sleep_us = mixed_item_us * a / 100;
+    }
+    rt_team *team = NULL;
+    bool ok = rt_gil_init(&gil, &gp) == 0;
+    if (!ok)
+        snprintf(err, sizeof err, "cannot make the GIL");
+    if (ok && e->job == RT_GJ_CONVOY && e->op == RT_IO_ECHO) {
+        ok = rt_responder_start(&echo, 0, 8, err, sizeof err) == 0;
+        cfg.echo_port = echo.port;
+    }
+    if (ok) {
+        rt_team_config tc = { e->mode == M_PROC ? RT_TEAM_PROCESSES : RT_TEAM_THREADS, workers,
+                              e->one_pu ? &one_pu : &machine.place, &rt_work_gil, &cfg,
+                              rt_gil_shared_bytes(workers) };
+        team = rt_team_start(&tc, err, sizeof err);
+        ok = team != NULL;
+    }
+    if (!ok)
+        rt_skip_with_error(st, err);
+    tally t = { .shared = team ? rt_team_shared(team) : NULL, .workers = workers };
+    uint64_t checksum = e->job == RT_GJ_CONVOY ? 0 : rt_index_checksum(0, items);
+    int64_t rounds = ok ? rt_team_bench_rounds(st, team, items, checksum, collect, &t) : -1;
+    if (team) {
+        char plan[256], seen[256], label[700];
+        rt_cpulist_format(rt_team_planned(team), workers, plan, sizeof plan);
+        rt_cpulist_format(rt_team_seen(team), workers, seen, sizeof seen);
+        snprintf(label, sizeof label, "mode=%s gil=%s interval_us=%lld plan=%s seen=%s",
+                 mode_names[e->mode], rt_gil_names[gp.kind], (long long)gp.switch_interval_us,
+                 plan, seen);
+        rt_set_label(st, label);
+        if (rt_team_stop(team, err, sizeof err) < 0 && rounds > 0) {
+            rt_skip_with_error(st, err);
+            rounds = -1;
+        }
+    }
+    if (echo.pid > 0)
+        rt_responder_stop(&echo, NULL, NULL, err, sizeof err);
+    rt_gil_destroy(&gil);
+    if (rounds > 0)
+        report(st, &t, e, rounds * items);
+}
+
+/* ---- registration -------------------------------------------------------------------- */
+
+static experiment experiments[512];
+static int nexp;
+
+static rt_bench *family(const experiment *proto, const char *name, const char *argname)
+{
+    experiments[nexp] = *proto;
+    rt_bench *b = rt_bench_register(name, bm_gil, &experiments[nexp++]);
+    rt_bench_arg_name(b, argname);
+    rt_bench_use_manual_time(b);
+    rt_bench_extra_statistics(b);
+    return b;
+}
+
+static void sweep(rt_bench *b, int most)
+{
+    for (int n = 1; n < most; n *= 2)
+        rt_bench_arg(b, n);
+    rt_bench_arg(b, most);
+}
+
+static int ints(const char *flag, const char *text, int64_t lo, int64_t hi, int64_t *out)
+{
+    char err[512];
+    int n = rt_list_ints(flag, text, lo, hi, out, MAX_LIST, err, sizeof err);
+    if (n < 0)
+        rt_usage_error("bench_gil", err);
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    rt_flags_main(&argc, argv, summary, flags);
+    int64_t intervals[MAX_LIST], cintervals[MAX_LIST], pcts[MAX_LIST];
+    int ops[RT_IO_OPS];
+    char err[512];
+    int nint = ints("intervals-us", intervals_text, 1, 10000000, intervals);
+    int ncint = ints("convoy-intervals-us", convoy_intervals_text, 1, 10000000, cintervals);
+    int npct = ints("mixed-pcts", mixed_pcts_text, 0, 100, pcts);
+    int nops = rt_list_choices("convoy-ops", convoy_ops_text, rt_io_op_names, ops, RT_IO_OPS, err,
+                               sizeof err);
+    if (nops < 0)
+        rt_usage_error(argv[0], err);
+
+    rt_machine_init(&machine, argv[0], &place_opts, 1);
+    machine.place.oversubscribe = true;
+    int pus = rt_topo_allowed_pus(&machine.topo);
+    int cpu_most = cpu_max_workers ? (int)cpu_max_workers : 2 * pus;
+    int most = cpu_most > io_max_workers ? cpu_most : (int)io_max_workers;
+    if (rt_plan_check(&machine.place, most, err, sizeof err) < 0)
+        rt_usage_error(argv[0], err);
+    if (rt_plan(&machine.place, 1, first_pu, err, sizeof err) < 0 || first_pu[0] < 0)
+        first_pu[0] = 0;
+    one_pu = (rt_placement){ &machine.topo, RT_POLICY_LIST, first_pu, 1, true };
+    if (steps_per_us == 0)
+        steps_per_us = rt_cpu_steps_per_us(20, 5);
+    rt_contextf("calibration.cpu_steps_per_us", "%.1f", steps_per_us);
+    rt_contextf("gil.unit_steps", "%d", unit_steps());
+    rt_context("placement.oversubscribe", "yes");
+
+    char name[160];
+    for (int m = 0; m < MODES; m++) {
+        snprintf(name, sizeof name, "gil/cpu/%s", mode_names[m]);
+        sweep(family(&(experiment){ RT_GJ_CPU, m, false, 0, 0, 0 }, name, "workers"), cpu_most);
+    }
+    for (int m = M_NEW; m <= M_OLD; m++) {
+        snprintf(name, sizeof name, "gil/cpu_one_pu/%s", mode_names[m]);
+        sweep(family(&(experiment){ RT_GJ_CPU, m, true, 0, 0, 0 }, name, "workers"), 2);
+    }
+    rt_bench *b = family(&(experiment){ RT_GJ_CPU, M_NEW, false, 0, 0, 1 },
+                         "gil/interval/threads-new", "us");
+    for (int i = 0; i < nint; i++)
+        rt_bench_arg(b, intervals[i]);
+    for (int m = 0; m < MODES; m++) {
+        snprintf(name, sizeof name, "gil/io/%s", mode_names[m]);
+        sweep(family(&(experiment){ RT_GJ_SLEEP, m, false, 0, 0, 0 }, name, "workers"),
+              (int)io_max_workers);
+    }
+    for (int o = 0; o < nops; o++) {
+        for (int m = 0; m < MODES; m++) {
+            if (m == M_NONE)
+                continue;
+            int n = m == M_NEW ? ncint : 1;
+            for (int i = 0; i < n; i++) {
+                int64_t iv = m == M_NEW ? cintervals[i] : RT_GIL_SWITCH_INTERVAL_US;
+                snprintf(name, sizeof name, "gil/convoy/%s/%s/i%lld", rt_io_op_names[ops[o]],
+                         mode_names[m], (long long)iv);
+                b = family(&(experiment){ RT_GJ_CONVOY, m, false, iv, (rt_io_op)ops[o], 2 },
+                           name, "cpu");
+                for (int k = 0; k <= convoy_max_cpu; k++)
+                    rt_bench_arg(b, k);
+            }
+        }
+    }
+    for (int m = 0; m < MODES; m++) {
+        snprintf(name, sizeof name, "gil/mixed/%s", mode_names[m]);
+        b = family(&(experiment){ RT_GJ_MIXED, m, false, 0, 0, 3 }, name, "wait_pct");
+        for (int i = 0; i < npct; i++)
+            rt_bench_arg(b, pcts[i]);
+    }
+
+    int errors = rt_run();
+    if (errors < 0)
+        fprintf(stderr, "bench_gil: no benchmark matched --benchmark_filter\n");
+    else if (errors > 0)
+        fprintf(stderr, "bench_gil: %d runs reported errors\n", errors);
+    rt_shutdown();
+    rt_machine_destroy(&machine);
+    return errors == 0 ? 0 : 1;
+}

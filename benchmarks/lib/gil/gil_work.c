@@ -1,0 +1,206 @@
+/*
+ * gil_work.c - Python-like threads on the emulated GIL; see gil_work.h.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gil/gil_work.h"
+#include "work/workloads.h"
+
+const char *const rt_io_op_names[] = { "read1", "socketpair", "echo", NULL };
+
+typedef struct pythread {
+    rt_gil_thread t;
+    int fd[2];                 /* the convoy's I/O descriptors */
+    uint64_t sink;             /* keeps the kernel's results alive */
+} pythread;
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+size_t rt_gil_shared_bytes(int workers)
+{
+    return sizeof(rt_gil_shared) + (size_t)workers * sizeof(rt_gil_report);
+}
+
+static int io_open(rt_worker *w, pythread *p)
+{
+    const rt_gil_work_config *c = w->config;
+    p->fd[0] = p->fd[1] = -1;
+    if (c->job != RT_GJ_CONVOY || w->index != 0)
+        return 0;
+    if (c->io_op == RT_IO_READ1) {
+        p->fd[0] = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+    } else if (c->io_op == RT_IO_SOCKETPAIR) {
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p->fd) < 0)
+            p->fd[0] = -1;
+    } else {
+        p->fd[0] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)c->echo_port),
+                                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+        int one = 1;
+        if (p->fd[0] >= 0 && connect(p->fd[0], (struct sockaddr *)&a, sizeof a) < 0) {
+            close(p->fd[0]);
+            p->fd[0] = -1;
+        }
+        if (p->fd[0] >= 0)
+            setsockopt(p->fd[0], IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    if (p->fd[0] < 0) {
+        snprintf(w->err, w->errlen, "convoy: cannot open %s: %s", rt_io_op_names[c->io_op],
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int gil_init(rt_worker *w)
+{
+    const rt_gil_work_config *c = w->config;
+    pythread *p = calloc(1, sizeof *p);
+    w->state = p;
+    rt_gil_thread_init(&p->t, c->gil);
+    return io_open(w, p);
+}
+
+static void gil_fini(rt_worker *w)
+{
+    pythread *p = w->state;
+    if (!p)
+        return;
+    if (p->fd[0] >= 0)
+        close(p->fd[0]);
+    if (p->fd[1] >= 0)
+        close(p->fd[1]);
+    free(p);
+    w->state = NULL;
+}
+
+/* n units of bytecode, polling the eval breaker as the config says. */
+static void compute(const rt_gil_work_config *c, pythread *p, int64_t units, int64_t seed)
+{
+    for (int64_t u = 1; u <= units; u++) {
+        p->sink += rt_cpu_item((uint64_t)(seed + u), c->unit_steps);
+        if (u % c->poll_every == 0)
+            rt_gil_poll(&p->t);
+    }
+}
+
+/* One always-ready operation, the GIL released around it. */
+static int io_op(const rt_gil_work_config *c, pythread *p)
+{
+    uint8_t byte = 0;
+    uint64_t id = 0, echo;
+    ssize_t r = -1;
+    switch (c->io_op) {
+    case RT_IO_READ1:
+        RT_GIL_ALLOW_THREADS(&p->t, r = read(p->fd[0], &byte, 1));
+        return r == 1 ? 0 : -1;
+    case RT_IO_SOCKETPAIR:
+        RT_GIL_ALLOW_THREADS(&p->t, r = send(p->fd[0], &byte, 1, 0));
+        if (r == 1)
+            RT_GIL_ALLOW_THREADS(&p->t, r = recv(p->fd[1], &byte, 1, 0));
+        return r == 1 ? 0 : -1;
+    default:
+        RT_GIL_ALLOW_THREADS(&p->t, r = send(p->fd[0], &id, sizeof id, MSG_NOSIGNAL));
+        for (size_t got = 0; r > 0 && got < sizeof echo; got += (size_t)r)
+            RT_GIL_ALLOW_THREADS(&p->t, r = recv(p->fd[0], (char *)&echo + got,
+                                                 sizeof echo - got, 0));
+        return r > 0 ? 0 : -1;
+    }
+}
+
+static void record_io(rt_gil_report *rep, int64_t ns)
+{
+    int b = 0;
+    while (b + 1 < RT_IO_BUCKETS && ns >= (int64_t)2 << b)
+        b++;
+    rep->io_hist[b]++;
+    rep->io_ops++;
+    rep->io_over_1ms += ns > 1000000;
+    if (ns > rep->io_max_ns)
+        rep->io_max_ns = ns;
+}
+
+static int convoy(rt_worker *w, pythread *p, rt_gil_report *rep)
+{
+    const rt_gil_work_config *c = w->config;
+    rt_gil_shared *sh = w->shared;
+    if (w->index != 0) {
+        while (!__atomic_load_n(&sh->convoy_done, __ATOMIC_ACQUIRE))
+            compute(c, p, c->poll_every, w->index);
+        return 0;
+    }
+    int64_t end = now_ns() + c->convoy_ns;
+    int rc = 0;
+    for (int64_t t0 = now_ns(); t0 < end && rc == 0;) {
+        compute(c, p, c->io_units_per_op, 0);
+        rc = io_op(c, p);
+        int64_t t1 = now_ns();
+        record_io(rep, t1 - t0);
+        t0 = t1;
+    }
+    __atomic_store_n(&sh->convoy_done, 1, __ATOMIC_RELEASE);
+    if (rc < 0)
+        snprintf(w->err, w->errlen, "convoy: %s failed: %s", rt_io_op_names[c->io_op],
+                 strerror(errno));
+    return rc;
+}
+
+static int gil_run(rt_worker *w)
+{
+    const rt_gil_work_config *c = w->config;
+    pythread *p = w->state;
+    rt_gil_shared *sh = w->shared;
+    rt_gil_report *rep = &sh->worker[w->index];
+    int rc = 0;
+    if (w->count == 0)
+        return 0;                          /* an empty round: the harness alone */
+    rt_gil_take(&p->t);                    /* the thread starts running bytecode */
+    if (c->job == RT_GJ_CONVOY) {
+        rc = convoy(w, p, rep);
+    } else {
+        for (int64_t i = w->first; i < w->first + w->count; i++) {
+            if (c->job == RT_GJ_CPU)
+                compute(c, p, c->units_per_item, i);
+            if (c->job == RT_GJ_MIXED)
+                compute(c, p, c->compute_units, i);
+            if ((c->job == RT_GJ_SLEEP || c->job == RT_GJ_MIXED) && c->sleep_us > 0)
+                RT_GIL_ALLOW_THREADS(&p->t, rt_sleep_us(c->sleep_us));
+        }
+        w->checksum += rt_index_checksum(w->first, w->count);
+    }
+    rt_gil_drop(&p->t);                    /* waiting at the gate releases it */
+    rt_gil_stats_add(&rep->gil, &p->t.stats);
+    memset(&p->t.stats, 0, sizeof p->t.stats);
+    return rc;
+}
+
+const rt_workload rt_work_gil = { "gil", gil_init, gil_run, gil_fini };
+
+double rt_io_quantile_ns(const int64_t *hist, int64_t n, double q)
+{
+    if (n == 0)
+        return 0;
+    int64_t want = (int64_t)(q * (double)(n - 1)) + 1, seen = 0;
+    for (int b = 0; b < RT_IO_BUCKETS; b++) {
+        seen += hist[b];
+        if (seen >= want)
+            return (double)((int64_t)2 << b);
+    }
+    return 0;
+}

@@ -1,0 +1,71 @@
+/*
+ * gil_work.h - team workloads that run as Python threads would: every
+ * worker is a "Python thread" of an emulated interpreter (gil.h).  Threads
+ * of a team share one GIL; each process of a team has its own copy (it is
+ * copied at fork, as each CPython process has its own GIL).
+ *
+ * Work is counted in units: one unit models one iteration of
+ * `while n > 0: n -= 1` (unit_steps steps of the compute kernel, sized to
+ * unit_ns from a calibration), with the eval breaker polled every
+ * poll_every units (1 as in CPython 3.10+; a large value models a long C
+ * call that never polls).  Every wait is wrapped like
+ * Py_BEGIN_ALLOW_THREADS.
+ *
+ *   cpu     items of units_per_item units
+ *   sleep   one wrapped nanosleep per item
+ *   mixed   compute_units units, then a wrapped sleep, per item
+ *   convoy  worker 0 does always-ready I/O operations for convoy_ns, with
+ *           io_units_per_op units of bytecode between them, and times
+ *           each; the other workers compute until it is done
+ */
+#ifndef RT_GIL_WORK_H
+#define RT_GIL_WORK_H
+
+#include <stdint.h>
+
+#include "gil/gil.h"
+#include "team/team.h"
+
+typedef enum rt_gil_job { RT_GJ_CPU, RT_GJ_SLEEP, RT_GJ_MIXED, RT_GJ_CONVOY } rt_gil_job;
+
+/* Always-ready I/O of the convoy's I/O thread. */
+typedef enum rt_io_op { RT_IO_READ1, RT_IO_SOCKETPAIR, RT_IO_ECHO, RT_IO_OPS } rt_io_op;
+extern const char *const rt_io_op_names[];  /* "read1", "socketpair", "echo", NULL */
+
+typedef struct rt_gil_work_config {
+    rt_gil *gil;
+    rt_gil_job job;
+    int64_t unit_steps;
+    int64_t units_per_item;
+    int64_t poll_every;
+    int64_t sleep_us;          /* sleep, mixed */
+    int64_t compute_units;     /* mixed */
+    rt_io_op io_op;            /* convoy */
+    int64_t convoy_ns;
+    int64_t io_units_per_op;   /* bytecode between two operations (loop and call) */
+    int echo_port;             /* RT_IO_ECHO: a responder with no delay */
+} rt_gil_work_config;
+
+#define RT_IO_BUCKETS 40
+
+/* What each worker reports, in the team's shared area (one per worker). */
+typedef struct rt_gil_report {
+    rt_gil_stats gil;
+    int64_t io_ops;
+    int64_t io_hist[RT_IO_BUCKETS];    /* op latency, by powers of two of ns */
+    int64_t io_over_1ms;
+    int64_t io_max_ns;
+} rt_gil_report;
+
+typedef struct rt_gil_shared {
+    int convoy_done;
+    rt_gil_report worker[];
+} rt_gil_shared;
+
+size_t rt_gil_shared_bytes(int workers);
+extern const rt_workload rt_work_gil;
+
+/* Quantile (0..1) of an op-latency histogram: the bucket's upper edge, ns. */
+double rt_io_quantile_ns(const int64_t *hist, int64_t n, double q);
+
+#endif /* RT_GIL_WORK_H */
