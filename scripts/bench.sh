@@ -57,12 +57,14 @@ if [ $quick -eq 1 ]; then
     ipc=(--stream-sizes=8,512,32768,1048576 --round-trips=500 --wake-samples=50)
     gil=(--io-max-workers=16 --convoy-ms=100 --convoy-intervals-us=500,5000
          --intervals-us=50,5000 --mixed-pcts=0,50,100)
+    cpython=(--repetitions 3 --countdown 3000000 --convoy-ms 100 --intervals-us 500,5000)
     : "${repetitions:=3}"
 else
     profile=full min_time=0.1 trials=100 shim_reps=15 shim_min_time=0.1
     scaling=()
     ipc=()
     gil=()
+    cpython=(--repetitions "$repetitions")
     : "${repetitions:=5}"
 fi
 
@@ -112,6 +114,15 @@ run_bench bench_create "${common[@]}" --benchmark_min_time="$min_time" || status
 run_bench bench_ipc --benchmark_repetitions="$repetitions" --benchmark_enable_random_interleaving=true \
     --benchmark_out_format=json --benchmark_min_time="$min_time" "${ipc[@]}" || status=1
 run_bench bench_gil "${common[@]}" --benchmark_min_time="$min_time" "${gil[@]}" || status=1
+# The same experiments in real CPython, when there is one.
+if command -v python3 >/dev/null; then
+    rt_log "racetrack: [cpython_gil.py] $(python3 --version 2>&1)"
+    python3 "$RT_ROOT/scripts/cpython_gil.py" --out "$run/cpython_gil.json" "${cpython[@]}" \
+        >"$run/cpython_gil.log" 2>&1 || { rt_log "racetrack: cpython_gil.py failed; see $run/cpython_gil.log"; status=1; }
+else
+    rt_log "racetrack: no python3: the comparison with real CPython is skipped"
+    echo "skipped: no python3 on this machine" >"$run/cpython_gil.skipped"
+fi
 
 caption="$(hostname -s), $(date -u +%Y-%m-%d), $pus PUs / $cores cores, policy $policy; median of $repetitions repetitions, bars: quartiles"
 plot_metric() {   # json metric match base title ylabel [plot.sh flags]; X=wait_pct for another x
@@ -222,6 +233,22 @@ if [ -r "$run/bench_gil.json" ]; then
         tsv --metric "$m" --x cpu --match '^gil/convoy/' | rt_atomic_write "$run/gil_convoy_$m.tsv"
     done
     tsv --metric items_per_second --x wait_pct --match '^gil/mixed/' | rt_atomic_write "$run/gil_mixed.tsv"
+    if [ -r "$run/cpython_gil.json" ]; then
+        cp_tsv() { "$RT_ROOT/scripts/json2tsv.sh" "$@" "$run/cpython_gil.json"; }
+        cp_tsv --metric items_per_second --match '^cpython/cpu/' | rt_atomic_write "$run/cpython_cpu.tsv"
+        "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" --cpu '/processes$' \
+            "$run/cpython_cpu.tsv" | rt_atomic_write "$run/cpython_cpu_speedup.tsv"
+        cp_tsv --metric io_ops_per_second --x cpu --match '^cpython/convoy/' |
+            rt_atomic_write "$run/cpython_convoy_ops.tsv"
+        "$RT_ROOT/scripts/slowdown.sh" "$run/cpython_convoy_ops.tsv" |
+            rt_atomic_write "$run/cpython_convoy_slowdown.tsv"
+        { cat "$run/gil_convoy_slowdown.tsv"; tail -n +2 "$run/cpython_convoy_slowdown.tsv"; } |
+            awk -F'\t' 'NR == 1 || $1 ~ /threads-new/' | rt_atomic_write "$run/convoy_emulated_vs_real.tsv"
+        "$RT_ROOT/scripts/plot.sh" --tsv "$run/convoy_emulated_vs_real.tsv" --out "$run/convoy_emulated_vs_real" \
+            --title "the convoy effect, new GIL: emulated and real CPython $(python3 -c 'import platform; print(platform.python_version())')" \
+            --ylabel "I/O ops/s alone / ops/s beside K CPU threads (log)" --logy --cores 0 --pus 0 \
+            --xlabel "switch interval, us (log2)" --caption "$caption" || status=1
+    fi
 fi
 
 rt_environment_json "$run" "$cmdline" "$load_before"

@@ -5,7 +5,9 @@
 # median) divided by its ops/s beside K CPU threads (median, and the
 # quartiles swapped), one series per op, mode and K, against the switch
 # interval:
-#   series ("convoy/<op>/<mode>/K CPU") interval n mean stddev median q1 q3 min max
+#   series ("<source>/<op>/<mode>/beside-Kcpu") interval n mean stddev median q1 q3 min max
+# where source is "emulated" for bench_gil's gil/... runs, else the runs'
+# first field (cpython for scripts/cpython_gil.py).
 # usage: slowdown.sh IN.tsv > OUT.tsv
 source "$(dirname "$0")/lib/common.sh"
 [ $# -eq 1 ] && [ -r "$1" ] || rt_usage_error "usage: slowdown.sh IN.tsv (a readable convoy TSV)"
@@ -13,7 +15,7 @@ awk -F'\t' -v OFS='\t' '
     NR == 1 { print "series", "interval_us", "n", "mean", "stddev", "median", "q1", "q3", "min", "max"; next }
     {
         n = split($1, f, "/"); iv = f[n]; sub(/^i/, "", iv)
-        key = "convoy/" f[3] "/" f[4]
+        key = (f[1] == "gil" ? "emulated" : f[1]) "/" f[3] "/" f[4]
         if ($2 == 0) { base[key, iv] = $6; next }
         rows[++nr] = $0; keys[nr] = key; ivs[nr] = iv
     }
@@ -22,7 +24,7 @@ awk -F'\t' -v OFS='\t' '
             split(rows[i], v, "\t")
             b = base[keys[i], ivs[i]]
             if (b == "" || v[6] <= 0) continue
-            s = sprintf("%s/%d CPU", keys[i], v[2])
+            s = sprintf("%s/beside-%dcpu", keys[i], v[2])
             out[s] = out[s] sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s, ivs[i], v[3],
                 b / v[4], 0, b / v[6], b / v[8], b / v[7], b / v[10], b / v[9])
             if (!(s in seen)) { seen[s] = 1; order[++ns] = s }

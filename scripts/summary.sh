@@ -115,7 +115,7 @@ gil_summary() {
     echo
     echo "**The convoy effect**: an I/O thread doing always-ready operations, its ops/s alone divided by its ops/s beside K CPU-bound threads (columns: switch interval, µs; threads-old and processes at the default):"
     echo
-    pivot "$run/gil_convoy_slowdown.tsv" x 1 %.1f "op/mode/CPU threads"
+    pivot "$run/gil_convoy_slowdown.tsv" x 1 %.1f "op/mode/CPU threads beside"
     echo
     echo "I/O operation latency of the convoy's I/O thread, p99 in µs (columns: CPU-bound threads beside it):"
     echo
@@ -125,7 +125,31 @@ gil_summary() {
     echo
     pivot "$run/gil_mixed.tsv" x 1 %.0f "work/mode"
     echo
-    for p in gil_cpu_speedup gil_handoffs gil_convoy; do
+    if [ -r "$run/cpython_gil.json" ]; then
+        echo "**Emulated vs real CPython $(jq -r .context.python "$run/cpython_gil.json")**, same machine, same run (targets: CPU-bound within 15 %; convoy within 2x):"
+        echo
+        echo "| experiment | emulated | real | emulated / real | within target |"
+        echo "| --- | ---: | ---: | ---: | --- |"
+        awk -F'\t' '
+            FNR == 1 { file++; next }
+            file == 1 && $1 == "gil/cpu/threads-new" && $2 == 2 { e = $6 }
+            file == 2 && $1 == "cpython/cpu/threads-new" && $2 == 2 { r = $6 }
+            END { if (e && r) printf "| CPU-bound, new GIL: 2 threads / 1 thread | %.2f | %.2f | %.2f | %s |\n",
+                  e, r, e / r, (e / r <= 1.15 && e / r >= 1 / 1.15) ? "yes" : "no" }' \
+            "$run/gil_cpu_speedup.tsv" "$run/cpython_cpu_speedup.tsv"
+        awk -F'\t' '
+            FNR == 1 { file++; next }
+            { k = $1; sub(/^[a-z]+\//, "", k); k = k " at " $2 " us" }
+            file == 1 { e[k] = $6 }
+            file == 2 && (k in e) { printf "| convoy slowdown, %s | %.1f | %.1f | %.2f | %s |\n", k, e[k], $6,
+                  e[k] / $6, (e[k] / $6 <= 2 && e[k] / $6 >= 0.5) ? "yes" : "no" }' \
+            "$run/gil_convoy_slowdown.tsv" "$run/cpython_convoy_slowdown.tsv"
+        echo
+    elif [ -r "$run/cpython_gil.skipped" ]; then
+        echo "Real CPython comparison: $(cat "$run/cpython_gil.skipped")."
+        echo
+    fi
+    for p in gil_cpu_speedup gil_handoffs gil_convoy convoy_emulated_vs_real; do
         [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
     done
 }

@@ -48,6 +48,18 @@ ok "fork against 1 GiB of parent memory" grep -qP '^fork_size/fork_only\t1024\t3
 ok "every mechanism has its one-worker baseline" test "$(grep -c '/one-worker' "$run/pingpong_rtt_ns.tsv")" -eq 6
 ok "the summary says round trip" grep -q 'Ping-pong between two workers: ROUND TRIP' "$run/SUMMARY.md"
 ok "the summary has wake-up lateness" grep -q '^| signal/threads/idle |' "$run/SUMMARY.md"
+# The emulated GIL, and real CPython beside it when there is a python3.
+ok "bench_gil.json is valid JSON" jq -e . "$run/bench_gil.json" >/dev/null
+for p in gil_cpu_speedup gil_handoffs gil_convoy; do
+    ok "$p.png is a PNG" test "$(head -c 4 "$run/$p.png" | od -An -tx1 | tr -d ' \n')" = 89504e47
+done
+ok "summary has the GIL section" grep -q '^\*\*An emulated GIL\*\*' "$run/SUMMARY.md"
+if command -v python3 >/dev/null; then
+    ok "real CPython ran" jq -e '.benchmarks | length > 0' "$run/cpython_gil.json" >/dev/null
+    ok "summary compares emulated and real" grep -q '^| CPU-bound, new GIL: 2 threads / 1 thread |' "$run/SUMMARY.md"
+else
+    ok "no python3: the comparison says it was skipped" grep -q 'skipped' "$run/cpython_gil.skipped"
+fi
 ok "lost-fraction TSV covers racy at 2 workers" grep -qP '^counter/racy\t2\t3\t' "$run/counter_lost_fraction.tsv"
 jq_ok "shim summary has both bodies" "$run/shim_summary.json" '[.bodies[].body] == ["barrier", "atomic_relaxed"]'
 jq_ok "environment names the machine" "$run/environment.json" '.pus >= 1 and (.command_line | test("--quick"))'
