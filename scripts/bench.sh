@@ -64,8 +64,8 @@ else
     scaling=()
     ipc=()
     gil=()
-    cpython=(--repetitions "$repetitions")
     : "${repetitions:=5}"
+    cpython=(--repetitions "$repetitions")
 fi
 
 "$RT_ROOT/scripts/deps.sh"
