@@ -89,7 +89,7 @@ cost_summary() {
         awk -F'\t' 'NR > 1 { sub(/^wakeup\//, "", $1); printf "| %s | %.1f | %.1f | %.1f |\n", $1, $6, $16, $26 }'
     echo
     for p in create_cost fork_size pingpong_rtt stream_throughput; do
-        [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
+        if [ -r "$run/$p.png" ]; then echo "![${p//_/ }]($prefix$p.png)"; fi
     done
 }
 
@@ -150,7 +150,7 @@ gil_summary() {
         echo
     fi
     for p in gil_cpu_speedup gil_handoffs gil_convoy convoy_emulated_vs_real; do
-        [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
+        if [ -r "$run/$p.png" ]; then echo "![${p//_/ }]($prefix$p.png)"; fi
     done
 }
 
@@ -207,7 +207,7 @@ scaling_summary() {
         "$run/scaling_crossover.tsv"
     echo
     for p in scaling_cpu_speedup scaling_sleep_speedup scaling_tcp_speedup scaling_mixed_speedup scaling_crossover; do
-        [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
+        if [ -r "$run/$p.png" ]; then echo "![${p//_/ }]($prefix$p.png)"; fi
     done
 }
 
@@ -240,7 +240,7 @@ scaling_summary() {
            "; target at most \(.max_ratio)."' "$run/shim_summary.json"
     echo
     for p in counter_ns_per_increment counter_lost_fraction; do
-        [ -r "$run/$p.png" ] && echo "![${p//_/ }]($prefix$p.png)"
+        if [ -r "$run/$p.png" ]; then echo "![${p//_/ }]($prefix$p.png)"; fi
     done
     [ -r "$run/scaling_capacity.json" ] && scaling_summary
     [ -r "$run/pingpong_rtt_ns.tsv" ] && [ -r "$run/create_ns.tsv" ] && cost_summary

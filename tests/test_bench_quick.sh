@@ -60,6 +60,14 @@ if command -v python3 >/dev/null; then
 else
     ok "no python3: the comparison says it was skipped" grep -q 'skipped' "$run/cpython_gil.skipped"
 fi
+# A machine without python3: the summary of such a run says the
+# comparison was skipped and still succeeds.
+nopy=$T_TMP/nopy
+cp -r "$run" "$nopy"
+rm -f "$nopy"/cpython_* "$nopy"/convoy_emulated_vs_real.*
+echo "skipped: no python3 on this machine" >"$nopy/cpython_gil.skipped"
+ok "summary of a run without python3 succeeds" "$RT_SOURCE/scripts/summary.sh" "$nopy" >/dev/null
+ok "and says the comparison was skipped" grep -q 'Real CPython comparison: skipped' "$nopy/SUMMARY.md"
 ok "lost-fraction TSV covers racy at 2 workers" grep -qP '^counter/racy\t2\t3\t' "$run/counter_lost_fraction.tsv"
 jq_ok "shim summary has both bodies" "$run/shim_summary.json" '[.bodies[].body] == ["barrier", "atomic_relaxed"]'
 jq_ok "environment names the machine" "$run/environment.json" '.pus >= 1 and (.command_line | test("--quick"))'
