@@ -142,7 +142,7 @@ static void add_report(rt_gil_report *a, const rt_gil_report *b)
     a->io_over_1ms += b->io_over_1ms;
     if (b->io_max_ns > a->io_max_ns)
         a->io_max_ns = b->io_max_ns;
-    for (int i = 0; i < RT_IO_BUCKETS; i++)
+    for (int i = 0; i < RT_LOG2_BUCKETS; i++)
         a->io_hist[i] += b->io_hist[i];
 }
 
@@ -166,8 +166,8 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
     rt_counter(st, "gil_handoffs_per_s", (double)g->handoffs / s, RT_COUNTER_DEFAULT);
     rt_counter(st, "gil_drop_requests_per_s", (double)g->drop_requests / s, RT_COUNTER_DEFAULT);
     rt_counter(st, "gil_forced_waits_per_s", (double)g->forced_waits / s, RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_wait_p50_us", rt_gil_wait_quantile_ns(g, 0.5) / 1e3, RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_wait_p99_us", rt_gil_wait_quantile_ns(g, 0.99) / 1e3, RT_COUNTER_DEFAULT);
+    rt_counter(st, "gil_wait_p50_us", rt_log2_hist_quantile(g->wait_hist, g->waits, 0.5) / 1e3, RT_COUNTER_DEFAULT);
+    rt_counter(st, "gil_wait_p99_us", rt_log2_hist_quantile(g->wait_hist, g->waits, 0.99) / 1e3, RT_COUNTER_DEFAULT);
     rt_counter(st, "gil_wait_max_us", (double)g->wait_max_ns / 1e3, RT_COUNTER_DEFAULT);
     rt_counter(st, "voluntary_cs_per_s", t->vcs / s, RT_COUNTER_DEFAULT);
     rt_counter(st, "involuntary_cs_per_s", t->ivcs / s, RT_COUNTER_DEFAULT);
@@ -175,9 +175,9 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
     if (e->job == RT_GJ_CONVOY) {
         const rt_gil_report *r = &t->sum;
         rt_counter(st, "io_ops_per_second", (double)r->io_ops / s, RT_COUNTER_DEFAULT);
-        rt_counter(st, "io_p50_us", rt_io_quantile_ns(r->io_hist, r->io_ops, 0.5) / 1e3,
+        rt_counter(st, "io_p50_us", rt_log2_hist_quantile(r->io_hist, r->io_ops, 0.5) / 1e3,
                    RT_COUNTER_DEFAULT);
-        rt_counter(st, "io_p99_us", rt_io_quantile_ns(r->io_hist, r->io_ops, 0.99) / 1e3,
+        rt_counter(st, "io_p99_us", rt_log2_hist_quantile(r->io_hist, r->io_ops, 0.99) / 1e3,
                    RT_COUNTER_DEFAULT);
         rt_counter(st, "io_max_us", (double)r->io_max_ns / 1e3, RT_COUNTER_DEFAULT);
         rt_counter(st, "io_over_1ms_fraction",
@@ -305,6 +305,12 @@ int main(int argc, char **argv)
     int most = cpu_most > io_max_workers ? cpu_most : (int)io_max_workers;
     if (rt_plan_check(&machine.place, most, err, sizeof err) < 0)
         rt_usage_error(argv[0], err);
+    if (cpu_items < cpu_most) {
+        snprintf(err, sizeof err, "--cpu-items: %lld is fewer than the %d workers of the sweep, "
+                 "so some would get no work; valid: at least %d", (long long)cpu_items, cpu_most,
+                 cpu_most);
+        rt_usage_error(argv[0], err);
+    }
     if (rt_plan(&machine.place, 1, first_pu, err, sizeof err) < 0 || first_pu[0] < 0)
         first_pu[0] = 0;
     one_pu = (rt_placement){ &machine.topo, RT_POLICY_LIST, first_pu, 1, true };

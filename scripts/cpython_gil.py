@@ -133,8 +133,16 @@ def convoy(op, interval_us, cpu, ms):
     return ops / elapsed
 
 
+class Parser(argparse.ArgumentParser):
+    """Bad input: one line naming the flag, exit status 2 (as every racetrack tool)."""
+
+    def error(self, message):
+        sys.stderr.write("cpython_gil.py: %s\n" % message)
+        sys.exit(2)
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = Parser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True)
     ap.add_argument("--repetitions", type=int, default=5)
     ap.add_argument("--countdown", type=int, default=10000000,
@@ -147,10 +155,14 @@ def main():
     try:
         intervals = [int(x) for x in args.intervals_us.split(",")]
     except ValueError:
-        sys.exit("cpython_gil.py: --intervals-us: '%s' is invalid; valid: comma-separated "
-                 "integers" % args.intervals_us)
-    if args.repetitions < 1 or args.countdown < 1 or args.convoy_ms < 1:
-        sys.exit("cpython_gil.py: --repetitions, --countdown and --convoy-ms must be >= 1")
+        ap.error("--intervals-us: '%s' is invalid; valid: comma-separated integers >= 1"
+                 % args.intervals_us)
+    for flag in ("repetitions", "countdown", "convoy_ms", "max_workers"):
+        if getattr(args, flag) < 1:
+            ap.error("--%s: %d is invalid; valid: 1 or more" % (flag.replace("_", "-"),
+                                                               getattr(args, flag)))
+    if args.max_cpu < 0 or min(intervals) < 1:
+        ap.error("--max-cpu must be >= 0 and every --intervals-us >= 1")
 
     configs = []
     for n in sorted({1, 2, args.max_workers}):

@@ -30,6 +30,8 @@ cases=(
     "bench_ipc|--round-trips=0|--round-trips"
     "bench_ipc|--pairs=same-pu,same-pu|listed twice"
     "bench_create|--max-creators=99999|--max-creators"
+    "bench_gil|--cpu-items=1|--cpu-items"
+    "bench_gil|--convoy-ops=read1,fax|--convoy-ops"
     "bench_create|--pool-workers=-1|--pool-workers"
     "bench_scaling|--modes=threads,fibers|--modes"
     "bench_scaling|--workloads=|--workloads"
@@ -53,6 +55,16 @@ for c in "${cases[@]}"; do
     ok "$exe $args: nothing ran" test ! -s "$T_TMP/out"
 done
 
+if command -v python3 >/dev/null; then
+    for args in "--repetitions 0" "--intervals-us 5,x" "--no-such-flag"; do
+        # shellcheck disable=SC2086
+        python3 "$RT_SOURCE/scripts/cpython_gil.py" --out "$T_TMP/c.json" $args >"$T_TMP/out" 2>"$T_TMP/err"
+        rc=$?
+        ok "cpython_gil.py $args: exit 2 (got $rc)" test $rc -eq 2
+        ok "cpython_gil.py $args: one line" test "$(wc -l <"$T_TMP/err")" -eq 1
+        ok "cpython_gil.py $args: no output file" test ! -e "$T_TMP/c.json"
+    done
+fi
 for s in bench json2tsv plot; do
     "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"
     rc=$?

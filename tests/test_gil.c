@@ -86,7 +86,7 @@ static void test_exclusion(rt_gil_kind kind)
            "%lld forced waits, wait p99 <= %.0f us\n", rt_gil_names[kind], STRESS_THREADS,
            STRESS_MS, (long long)s.total.acquisitions, (long long)s.total.handoffs,
            (long long)s.total.drop_requests, (long long)s.total.forced_waits,
-           rt_gil_wait_quantile_ns(&s.total, 0.99) / 1e3);
+           rt_log2_hist_quantile(s.total.wait_hist, s.total.waits, 0.99) / 1e3);
     pthread_mutex_destroy(&s.lock);
     rt_gil_destroy(&gil);
 }
@@ -247,15 +247,14 @@ static void test_none(void)
 
 static void test_quantile(void)
 {
-    rt_gil_stats s = { 0 };
-    for (int i = 0; i < 99; i++) {
-        s.waits++;
-        s.wait_hist[10]++;                /* [1024, 2048) ns */
-    }
-    s.waits++;
-    s.wait_hist[20]++;
-    CHECK(rt_gil_wait_quantile_ns(&s, 0.5) == 2048, "median bucket edge");
-    CHECK(rt_gil_wait_quantile_ns(&s, 1.0) == 2 << 20, "max bucket edge");
+    int64_t hist[RT_LOG2_BUCKETS] = { 0 };
+    for (int i = 0; i < 99; i++)
+        rt_log2_hist_add(hist, 1500);     /* [1024, 2048) ns */
+    rt_log2_hist_add(hist, 1 << 20);
+    CHECK(hist[10] == 99 && hist[20] == 1, "samples land in their power-of-two bucket");
+    CHECK(rt_log2_hist_quantile(hist, 100, 0.5) == 2048, "median bucket edge");
+    CHECK(rt_log2_hist_quantile(hist, 100, 1.0) == 2 << 20, "max bucket edge");
+    CHECK(rt_log2_hist_quantile(hist, 0, 0.5) == 0, "no samples");
 }
 
 int main(void)

@@ -28,16 +28,34 @@ static int monotonic_cond_init(pthread_cond_t *c)
     return rc;
 }
 
+void rt_log2_hist_add(int64_t *hist, int64_t ns)
+{
+    int b = 0;
+    while (b + 1 < RT_LOG2_BUCKETS && ns >= (int64_t)2 << b)
+        b++;
+    hist[b]++;
+}
+
+double rt_log2_hist_quantile(const int64_t *hist, int64_t n, double q)
+{
+    if (n == 0)
+        return 0;
+    int64_t want = (int64_t)(q * (double)(n - 1)) + 1, seen = 0;
+    for (int b = 0; b < RT_LOG2_BUCKETS; b++) {
+        seen += hist[b];
+        if (seen >= want)
+            return (double)((int64_t)2 << b);
+    }
+    return 0;
+}
+
 static void record_wait(rt_gil_stats *s, int64_t ns)
 {
     s->waits++;
     s->wait_ns += ns;
     if (ns > s->wait_max_ns)
         s->wait_max_ns = ns;
-    int b = 0;
-    while (b + 1 < RT_GIL_WAIT_BUCKETS && ns >= (int64_t)2 << b)
-        b++;
-    s->wait_hist[b]++;
+    rt_log2_hist_add(s->wait_hist, ns);
 }
 
 int rt_gil_init(rt_gil *g, const rt_gil_params *p)
@@ -206,19 +224,6 @@ void rt_gil_stats_add(rt_gil_stats *a, const rt_gil_stats *b)
     a->wait_ns += b->wait_ns;
     if (b->wait_max_ns > a->wait_max_ns)
         a->wait_max_ns = b->wait_max_ns;
-    for (int i = 0; i < RT_GIL_WAIT_BUCKETS; i++)
+    for (int i = 0; i < RT_LOG2_BUCKETS; i++)
         a->wait_hist[i] += b->wait_hist[i];
-}
-
-double rt_gil_wait_quantile_ns(const rt_gil_stats *s, double q)
-{
-    if (s->waits == 0)
-        return 0;
-    int64_t want = (int64_t)(q * (double)(s->waits - 1)) + 1, seen = 0;
-    for (int b = 0; b < RT_GIL_WAIT_BUCKETS; b++) {
-        seen += s->wait_hist[b];
-        if (seen >= want)
-            return (double)((int64_t)2 << b);
-    }
-    return (double)s->wait_max_ns;
 }

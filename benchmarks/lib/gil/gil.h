@@ -48,9 +48,12 @@ typedef struct rt_gil_params {
 #define RT_GIL_PARAMS_DEFAULT(k) \
     { (k), RT_GIL_SWITCH_INTERVAL_US, RT_GIL_CHECK_INTERVAL, RT_GIL_TICKS_PER_UNIT }
 
-/* Waits for the GIL, by powers of two of nanoseconds: bucket b holds waits
- * in [2^b, 2^(b+1)). */
-#define RT_GIL_WAIT_BUCKETS 40
+/* Latencies by powers of two of nanoseconds: bucket b holds [2^b, 2^(b+1)). */
+#define RT_LOG2_BUCKETS 40
+void rt_log2_hist_add(int64_t *hist, int64_t ns);
+/* The q-quantile (0..1) of n samples: the upper edge of the bucket that
+ * holds it, in ns (0 if n is 0). */
+double rt_log2_hist_quantile(const int64_t *hist, int64_t n, double q);
 
 typedef struct rt_gil_stats {
     int64_t acquisitions;      /* take_gil calls */
@@ -60,7 +63,7 @@ typedef struct rt_gil_stats {
     int64_t waits;             /* acquisitions that had to wait */
     int64_t wait_ns;           /* time spent waiting, in total */
     int64_t wait_max_ns;
-    int64_t wait_hist[RT_GIL_WAIT_BUCKETS];
+    int64_t wait_hist[RT_LOG2_BUCKETS];
 } rt_gil_stats;
 
 typedef struct rt_gil {
@@ -103,8 +106,5 @@ void rt_gil_poll(rt_gil_thread *t);
 
 /* Add b's counts to a. */
 void rt_gil_stats_add(rt_gil_stats *a, const rt_gil_stats *b);
-/* The q-quantile (0..1) of the waits, from the histogram: the upper edge
- * of the bucket that holds it, in ns (0 if nothing waited). */
-double rt_gil_wait_quantile_ns(const rt_gil_stats *s, double q);
 
 #endif /* RT_GIL_H */

@@ -21,6 +21,7 @@ const char *const rt_io_op_names[] = { "read1", "socketpair", "echo", NULL };
 
 typedef struct pythread {
     rt_gil_thread t;
+    int64_t to_poll;           /* units left before the next eval-breaker poll */
     int fd[2];                 /* the convoy's I/O descriptors */
     uint64_t sink;             /* keeps the kernel's results alive */
 } pythread;
@@ -74,6 +75,7 @@ static int gil_init(rt_worker *w)
     pythread *p = calloc(1, sizeof *p);
     w->state = p;
     rt_gil_thread_init(&p->t, c->gil);
+    p->to_poll = c->poll_every;
     return io_open(w, p);
 }
 
@@ -90,13 +92,16 @@ static void gil_fini(rt_worker *w)
     w->state = NULL;
 }
 
-/* n units of bytecode, polling the eval breaker as the config says. */
+/* n units of bytecode, polling the eval breaker every poll_every units,
+ * counted across calls as an eval loop would. */
 static void compute(const rt_gil_work_config *c, pythread *p, int64_t units, int64_t seed)
 {
     for (int64_t u = 1; u <= units; u++) {
         p->sink += rt_cpu_item((uint64_t)(seed + u), c->unit_steps);
-        if (u % c->poll_every == 0)
+        if (--p->to_poll == 0) {
+            p->to_poll = c->poll_every;
             rt_gil_poll(&p->t);
+        }
     }
 }
 
@@ -126,10 +131,7 @@ static int io_op(const rt_gil_work_config *c, pythread *p)
 
 static void record_io(rt_gil_report *rep, int64_t ns)
 {
-    int b = 0;
-    while (b + 1 < RT_IO_BUCKETS && ns >= (int64_t)2 << b)
-        b++;
-    rep->io_hist[b]++;
+    rt_log2_hist_add(rep->io_hist, ns);
     rep->io_ops++;
     rep->io_over_1ms += ns > 1000000;
     if (ns > rep->io_max_ns)
@@ -142,7 +144,7 @@ static int convoy(rt_worker *w, pythread *p, rt_gil_report *rep)
     rt_gil_shared *sh = w->shared;
     if (w->index != 0) {
         while (!__atomic_load_n(&sh->convoy_done, __ATOMIC_ACQUIRE))
-            compute(c, p, c->poll_every, w->index);
+            compute(c, p, 1, w->index);
         return 0;
     }
     int64_t end = now_ns() + c->convoy_ns;
@@ -191,16 +193,3 @@ static int gil_run(rt_worker *w)
 }
 
 const rt_workload rt_work_gil = { "gil", gil_init, gil_run, gil_fini };
-
-double rt_io_quantile_ns(const int64_t *hist, int64_t n, double q)
-{
-    if (n == 0)
-        return 0;
-    int64_t want = (int64_t)(q * (double)(n - 1)) + 1, seen = 0;
-    for (int b = 0; b < RT_IO_BUCKETS; b++) {
-        seen += hist[b];
-        if (seen >= want)
-            return (double)((int64_t)2 << b);
-    }
-    return 0;
-}

@@ -46,13 +46,11 @@ typedef struct rt_gil_work_config {
     int echo_port;             /* RT_IO_ECHO: a responder with no delay */
 } rt_gil_work_config;
 
-#define RT_IO_BUCKETS 40
-
 /* What each worker reports, in the team's shared area (one per worker). */
 typedef struct rt_gil_report {
     rt_gil_stats gil;
     int64_t io_ops;
-    int64_t io_hist[RT_IO_BUCKETS];    /* op latency, by powers of two of ns */
+    int64_t io_hist[RT_LOG2_BUCKETS];  /* op latency (rt_log2_hist_add) */
     int64_t io_over_1ms;
     int64_t io_max_ns;
 } rt_gil_report;
@@ -64,8 +62,5 @@ typedef struct rt_gil_shared {
 
 size_t rt_gil_shared_bytes(int workers);
 extern const rt_workload rt_work_gil;
-
-/* Quantile (0..1) of an op-latency histogram: the bucket's upper edge, ns. */
-double rt_io_quantile_ns(const int64_t *hist, int64_t n, double q);
 
 #endif /* RT_GIL_WORK_H */
