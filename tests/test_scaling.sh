@@ -21,8 +21,8 @@ survivors() { pgrep -f -- "$marker" | grep -vx "$$" | wc -l; }
     --benchmark_out="${RT_KEEP:-$T_TMP}/s.json" --benchmark_out_format=json >"$T_TMP/out" 2>"$T_TMP/err"
 ok "toy sweep exits 0 ($(tail -n 3 "$T_TMP/err" | tr '\n' ' '))" test $? -eq 0
 j=${RT_KEEP:-$T_TMP}/s.json
-# 4 workloads x 2 scalings x 2 modes x workers 1,2,4 + crossover 2 modes x 2
-jq_ok "48 runs, none failed" "$j" \
+# 4 workloads x 2 scalings x 2 modes x workers 1,2,4 = 48, + crossover 2 modes x 2 = 52
+jq_ok "52 runs (48 scaling + 4 crossover), none failed" "$j" \
     '[.benchmarks[] | select(.error_occurred | not)] | length == 52'
 jq_ok "every scaling run names its workers" "$j" \
     '[.benchmarks[] | select(.name | startswith("scaling/")) | (.name | capture("workers:(?<n>[0-9]+)").n | tonumber) == .workers] | all'
