@@ -225,8 +225,12 @@ if [ -r "$run/bench_gil.json" ]; then
         "$run/gil_io_throughput.tsv" | rt_atomic_write "$run/gil_io_speedup.tsv"
     tsv --metric io_ops_per_second --x cpu --match '^gil/convoy/' | rt_atomic_write "$run/gil_convoy_ops.tsv"
     "$RT_ROOT/scripts/slowdown.sh" "$run/gil_convoy_ops.tsv" | rt_atomic_write "$run/gil_convoy_slowdown.tsv"
-    "$RT_ROOT/scripts/plot.sh" --tsv "$run/gil_convoy_slowdown.tsv" --out "$run/gil_convoy" \
-        --title "the convoy effect: an always-ready I/O thread's slowdown beside CPU-bound threads" \
+    # The plot: the new GIL across intervals (old GIL and processes have one
+    # interval each; they are in the summary's table).
+    awk -F'\t' 'NR == 1 || $1 ~ /threads-new/' "$run/gil_convoy_slowdown.tsv" |
+        rt_atomic_write "$run/gil_convoy_new.tsv"
+    "$RT_ROOT/scripts/plot.sh" --tsv "$run/gil_convoy_new.tsv" --out "$run/gil_convoy" \
+        --title "the convoy effect, new GIL: an always-ready I/O thread's slowdown beside CPU-bound threads" \
         --ylabel "I/O ops/s alone / ops/s beside them (log)" --logy --cores 0 --pus 0 \
         --xlabel "switch interval, us (log2)" --caption "$caption" || status=1
     for m in io_p50_us io_p99_us io_over_1ms_fraction; do

@@ -19,6 +19,13 @@ ok "crossover plot on a linear x axis" "$RT_SOURCE/scripts/plot.sh" \
     --tsv "$f/expected_crossover.tsv" --out "$T_TMP/cross" --title "fixture" --ylabel "items/s" \
     --linear-x --xlabel "waiting share, %" --caption "test"
 ok "crossover SVG names its axis" grep -q "waiting share, %" "$T_TMP/cross.svg"
+# Series names are printed as they are (no subscripts from underscores).
+printf 'series\tworkers\tn\tmean\tstddev\tmedian\tq1\tq3\tmin\tmax\n' >"$T_TMP/u.tsv"
+printf 'gil/cpu_one_pu/x\t1\t1\t5\t0\t5\t5\t5\t5\t5\ngil/cpu_one_pu/x\t2\t1\t6\t0\t6\t6\t6\t6\t6\n' >>"$T_TMP/u.tsv"
+ok "plot with underscores" "$RT_SOURCE/scripts/plot.sh" --tsv "$T_TMP/u.tsv" --out "$T_TMP/u" \
+    --title t --ylabel y --caption c
+ok "the SVG names the series literally" grep -q 'gil/cpu_one_pu/x' "$T_TMP/u.svg"
+
 # Grouped bars: categories from a series field, groups from the rest.
 ok "bars by series field" "$RT_SOURCE/scripts/bars.sh" --tsv "$f/expected_speedup.tsv" \
     --out "$T_TMP/bars" --title "fixture" --ylabel "speedup" --caption "test" --category-field 2
