@@ -10,20 +10,20 @@
  *   gil/cpu_one_pu/<mode>/workers:N  the same with every worker on one PU
  *                                  (the old GIL's "battle" goes away)
  *   gil/interval/threads-new/us:X  2 CPU-bound threads at switch interval X
- *   gil/io/<mode>/workers:N        sleeping workers (the sleep releases the
- *                                  GIL), N items each, up to 64 workers
  *   gil/convoy/<op>/<mode>/i<I>/cpu:K
  *                                  one thread doing always-ready I/O (read1:
  *                                  a 1-byte read of /dev/zero; socketpair:
  *                                  send + recv; echo: a round trip to a
  *                                  process) for --convoy-ms, beside K
  *                                  CPU-bound threads, at switch interval I
- *   gil/mixed/<mode>/wait_pct:P    PUs workers; each item computes, then
- *                                  sleeps, P % of its time
+ * I/O-bound and mixed work under the GIL are modes of bench_scaling's
+ * workloads (sleep, tcp, mixed; gil/gil_mode.h), not repeated here.
  * Each run reports items_per_second (or io_ops_per_second), the GIL's
  * acquisitions, hand-offs, drop requests and forced-switch waits per
  * second, time waiting for the GIL (p50, p99, max), I/O operation latency
- * (p50, p99, fraction over 1 ms) and context switches per second.
+ * (p50, p99, fraction over 1 ms, and the distribution as io_le_<E>ns: the
+ * fraction of operations under E ns, E = 1024 .. 2^27) and context
+ * switches per second.
  */
 #include <math.h>
 #include <stdio.h>
@@ -32,6 +32,7 @@
 
 #include "flags.h"
 #include "gil/gil.h"
+#include "gil/gil_mode.h"
 #include "gil/gil_work.h"
 #include "machine.h"
 #include "shim/rt_bench.h"
@@ -49,23 +50,17 @@ static const char summary[] =
 #define MAX_WORKERS_LIMIT 4096
 
 static rt_place_opts place_opts = RT_PLACE_OPTS_DEFAULT;
-static double unit_ns = 33;             /* `while n > 0: n -= 1`, CPython 3.11, this kind of VM */
+static double unit_ns = RT_GIL_UNIT_NS;
 static int64_t poll_every = 1;
 static int64_t units_per_item = 3000;
 static int64_t cpu_items = 1024;
 static int64_t cpu_max_workers = 0;      /* 0: 2 x PUs */
 static const char *intervals_text = "5,50,500,5000,50000";
-static int64_t io_max_workers = 64;
-static int64_t sleep_us = 1000;
-static int64_t io_items = 16;
 static const char *convoy_intervals_text = "500,5000,50000";
 static const char *convoy_ops_text = "read1,socketpair,echo";
 static int64_t convoy_max_cpu = 2;
 static int64_t convoy_ms = 200;
 static int64_t io_units_per_op = 30;
-static const char *mixed_pcts_text = "0,25,50,60,75,90,100";
-static int64_t mixed_item_us = 1000;
-static int64_t mixed_items = 16;
 static double steps_per_us = 0;          /* 0: calibrate */
 
 static rt_flag flags[] = {
@@ -80,10 +75,6 @@ static rt_flag flags[] = {
       "cpu: up to this many workers (0: 2 x PUs)", false },
     { "intervals-us", RT_FLAG_STRING, &intervals_text, 0, 0, NULL,
       "switch intervals for the 2-thread sensitivity sweep, us", false },
-    { "io-max-workers", RT_FLAG_INT, &io_max_workers, 1, MAX_WORKERS_LIMIT, NULL,
-      "io: up to this many sleeping workers", false },
-    { "sleep-us", RT_FLAG_INT, &sleep_us, 1, 1e7, NULL, "io: sleep per item", false },
-    { "io-items", RT_FLAG_INT, &io_items, 1, 1e9, NULL, "io: items per worker per round", false },
     { "convoy-intervals-us", RT_FLAG_STRING, &convoy_intervals_text, 0, 0, NULL,
       "convoy: switch intervals of the new GIL, us", false },
     { "convoy-ops", RT_FLAG_STRING, &convoy_ops_text, 0, 0, NULL,
@@ -94,12 +85,6 @@ static rt_flag flags[] = {
       "convoy: how long the I/O thread runs per round", false },
     { "io-units-per-op", RT_FLAG_INT, &io_units_per_op, 0, 1e9, NULL,
       "convoy: units of bytecode between two I/O operations (the loop and the call)", false },
-    { "mixed-pcts", RT_FLAG_STRING, &mixed_pcts_text, 0, 0, NULL,
-      "mixed: waiting shares, % (comma-separated)", false },
-    { "mixed-item-us", RT_FLAG_INT, &mixed_item_us, 1, 1e7, NULL,
-      "mixed: compute + wait per item, us", false },
-    { "mixed-items", RT_FLAG_INT, &mixed_items, 1, 1e9, NULL,
-      "mixed: items per worker per round", false },
     { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
       "kernel steps per us (0: calibrate)", false },
     RT_FLAG_END,
@@ -122,7 +107,7 @@ typedef struct experiment {
     bool one_pu;
     int64_t interval_us;       /* 0: the default */
     rt_io_op op;
-    int arg;                   /* what rt_range(0) is: 0 workers, 1 us, 2 cpu, 3 wait_pct */
+    int arg;                   /* what rt_range(0) is: 0 workers, 1 us, 2 cpu */
 } experiment;
 
 /* ---- one run ---------------------------------------------------------------------- */
@@ -158,17 +143,30 @@ static void collect(const rt_round *r, void *arg)
     memset(t->shared, 0, rt_gil_shared_bytes(t->workers));
 }
 
+/* The I/O latency distribution as a CDF: io_le_<E>ns, the fraction of
+ * operations faster than E = 2^(b+1) ns, for the buckets b in
+ * [CDF_FIRST_BUCKET, CDF_LAST_BUCKET] (about 1 us to 134 ms). */
+#define CDF_FIRST_BUCKET 9
+#define CDF_LAST_BUCKET 26
+
+static void io_distribution(rt_state *st, const rt_gil_report *r)
+{
+    int64_t below = 0;
+    for (int b = 0; b <= CDF_LAST_BUCKET; b++) {
+        below += r->io_hist[b];
+        if (b < CDF_FIRST_BUCKET)
+            continue;
+        char name[48];
+        snprintf(name, sizeof name, "io_le_%lldns", (long long)2 << b);
+        rt_counter(st, name, r->io_ops ? (double)below / (double)r->io_ops : 0,
+                   RT_COUNTER_DEFAULT);
+    }
+}
+
 static void report(rt_state *st, const tally *t, const experiment *e, int64_t done)
 {
-    const rt_gil_stats *g = &t->sum.gil;
     double s = t->seconds;
-    rt_counter(st, "gil_acquisitions_per_s", (double)g->acquisitions / s, RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_handoffs_per_s", (double)g->handoffs / s, RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_drop_requests_per_s", (double)g->drop_requests / s, RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_forced_waits_per_s", (double)g->forced_waits / s, RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_wait_p50_us", rt_log2_hist_quantile(g->wait_hist, g->waits, 0.5) / 1e3, RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_wait_p99_us", rt_log2_hist_quantile(g->wait_hist, g->waits, 0.99) / 1e3, RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_wait_max_us", (double)g->wait_max_ns / 1e3, RT_COUNTER_DEFAULT);
+    rt_gil_counters(st, &t->sum.gil, s);
     rt_counter(st, "voluntary_cs_per_s", t->vcs / s, RT_COUNTER_DEFAULT);
     rt_counter(st, "involuntary_cs_per_s", t->ivcs / s, RT_COUNTER_DEFAULT);
     rt_counter(st, "workers", t->workers, RT_COUNTER_DEFAULT);
@@ -182,37 +180,27 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
         rt_counter(st, "io_max_us", (double)r->io_max_ns / 1e3, RT_COUNTER_DEFAULT);
         rt_counter(st, "io_over_1ms_fraction",
                    r->io_ops ? (double)r->io_over_1ms / (double)r->io_ops : 0, RT_COUNTER_DEFAULT);
+        io_distribution(st, r);
     } else {
         rt_items_processed(st, done);
     }
-}
-
-static int unit_steps(void)
-{
-    double s = unit_ns * steps_per_us / 1e3;
-    return s < 1 ? 1 : (int)llround(s);
 }
 
 static void bm_gil(rt_state *st, void *arg)
 {
     const experiment *e = arg;
     int64_t a = rt_range(st, 0);
-    int pus = rt_topo_allowed_pus(&machine.topo);
-    int workers = e->arg == 0 ? (int)a : e->arg == 1 ? 2 : e->arg == 2 ? 1 + (int)a : pus;
+    int workers = e->arg == 0 ? (int)a : e->arg == 1 ? 2 : 1 + (int)a;
     rt_gil_params gp = RT_GIL_PARAMS_DEFAULT(mode_gil[e->mode]);
     gp.switch_interval_us = e->arg == 1 ? a : e->interval_us ? e->interval_us
                                                              : RT_GIL_SWITCH_INTERVAL_US;
     rt_gil gil;
     char err[512] = "";
     rt_responder echo = { 0 };
-    rt_gil_work_config cfg = { &gil, e->job, unit_steps(), units_per_item, poll_every,
-                               sleep_us, 0, e->op, convoy_ms * 1000000, io_units_per_op, 0 };
-    int64_t items = e->job == RT_GJ_CPU ? cpu_items : e->job == RT_GJ_SLEEP ? io_items * workers
-                    : e->job == RT_GJ_MIXED ? mixed_items * workers : workers;
-    if (e->job == RT_GJ_MIXED) {
-        cfg.compute_units = llround((double)mixed_item_us * (double)(100 - a) / 100 * 1e3 / unit_ns);
-        cfg.sleep_us = mixed_item_us * a / 100;
-    }
+    rt_gil_work_config cfg = { &gil, e->job, rt_gil_unit_steps(unit_ns, steps_per_us),
+                               units_per_item, poll_every, e->op, convoy_ms * 1000000,
+                               io_units_per_op, 0 };
+    int64_t items = e->job == RT_GJ_CPU ? cpu_items : workers;
     rt_team *team = NULL;
     bool ok = rt_gil_init(&gil, &gp) == 0;
     if (!ok)
@@ -287,12 +275,11 @@ static int ints(const char *flag, const char *text, int64_t lo, int64_t hi, int6
 int main(int argc, char **argv)
 {
     rt_flags_main(&argc, argv, summary, flags);
-    int64_t intervals[MAX_LIST], cintervals[MAX_LIST], pcts[MAX_LIST];
+    int64_t intervals[MAX_LIST], cintervals[MAX_LIST];
     int ops[RT_IO_OPS];
     char err[512];
     int nint = ints("intervals-us", intervals_text, 1, 10000000, intervals);
     int ncint = ints("convoy-intervals-us", convoy_intervals_text, 1, 10000000, cintervals);
-    int npct = ints("mixed-pcts", mixed_pcts_text, 0, 100, pcts);
     int nops = rt_list_choices("convoy-ops", convoy_ops_text, rt_io_op_names, ops, RT_IO_OPS, err,
                                sizeof err);
     if (nops < 0)
@@ -302,8 +289,7 @@ int main(int argc, char **argv)
     machine.place.oversubscribe = true;
     int pus = rt_topo_allowed_pus(&machine.topo);
     int cpu_most = cpu_max_workers ? (int)cpu_max_workers : 2 * pus;
-    int most = cpu_most > io_max_workers ? cpu_most : (int)io_max_workers;
-    if (rt_plan_check(&machine.place, most, err, sizeof err) < 0)
+    if (rt_plan_check(&machine.place, cpu_most, err, sizeof err) < 0)
         rt_usage_error(argv[0], err);
     if (cpu_items < cpu_most) {
         snprintf(err, sizeof err, "--cpu-items: %lld is fewer than the %d workers of the sweep, "
@@ -317,7 +303,7 @@ int main(int argc, char **argv)
     if (steps_per_us == 0)
         steps_per_us = rt_cpu_steps_per_us(20, 5);
     rt_contextf("calibration.cpu_steps_per_us", "%.1f", steps_per_us);
-    rt_contextf("gil.unit_steps", "%d", unit_steps());
+    rt_contextf("gil.unit_steps", "%lld", (long long)rt_gil_unit_steps(unit_ns, steps_per_us));
     rt_context("placement.oversubscribe", "yes");
 
     char name[160];
@@ -333,11 +319,6 @@ int main(int argc, char **argv)
                          "gil/interval/threads-new", "us");
     for (int i = 0; i < nint; i++)
         rt_bench_arg(b, intervals[i]);
-    for (int m = 0; m < MODES; m++) {
-        snprintf(name, sizeof name, "gil/io/%s", mode_names[m]);
-        sweep(family(&(experiment){ RT_GJ_SLEEP, m, false, 0, 0, 0 }, name, "workers"),
-              (int)io_max_workers);
-    }
     for (int o = 0; o < nops; o++) {
         for (int m = 0; m < MODES; m++) {
             if (m == M_NONE)
@@ -353,12 +334,6 @@ int main(int argc, char **argv)
                     rt_bench_arg(b, k);
             }
         }
-    }
-    for (int m = 0; m < MODES; m++) {
-        snprintf(name, sizeof name, "gil/mixed/%s", mode_names[m]);
-        b = family(&(experiment){ RT_GJ_MIXED, m, false, 0, 0, 3 }, name, "wait_pct");
-        for (int i = 0; i < npct; i++)
-            rt_bench_arg(b, pcts[i]);
     }
 
     int errors = rt_run();

@@ -3,7 +3,10 @@
  *
  * The tutorials' rule: "waiting work, use threads; computing work, use
  * processes".  Here the same workload runs on a team of N pthreads and on a
- * team of N fork()ed processes (team.h), for
+ * team of N fork()ed processes (team.h), and, as Python would run it, on N
+ * threads under an emulated GIL, new (CPython 3.2+) or old (2.x)
+ * (gil/gil_mode.h: compute polls the GIL every unit of bytecode, blocking
+ * calls release it), for
  *   cpu    a compute kernel with a checksum            (work/cpu.c)
  *   sleep  one blocking sleep per item                 (work/sleep.c)
  *   tcp    request/response to a slow loopback server  (work/tcp.c, responder.c)
@@ -42,6 +45,7 @@
 #include <string.h>
 
 #include "flags.h"
+#include "gil/gil_mode.h"
 #include "machine.h"
 #include "shim/rt_bench.h"
 #include "team/capacity.h"
@@ -61,7 +65,7 @@ static const char summary[] =
 #define IO_MIN_SWEEP 64
 
 static rt_place_opts place_opts = RT_PLACE_OPTS_DEFAULT;
-static const char *modes_text = "threads,processes";
+static const char *modes_text = "threads,processes,threads-new,threads-old";
 static const char *workloads_text = "cpu,sleep,tcp,mixed";
 static const char *scalings_text = "strong,weak";
 static int64_t cpu_max_workers = 0;      /* 0: 4 x PUs */
@@ -89,17 +93,30 @@ static double calibrate_ms = 20;
 static double capacity_ms = 20;
 static int64_t capacity_trials = 5;
 static const char *capacity_out = NULL;
+static double unit_ns = RT_GIL_UNIT_NS;
+static int64_t switch_interval_us = RT_GIL_SWITCH_INTERVAL_US;
+static int64_t check_interval = RT_GIL_CHECK_INTERVAL;
 static int64_t fail_worker = -1;
 static int fail_how = RT_FAIL_RETURN;
 
 static const char *const scaling_names[] = { "strong", "weak", NULL };
+
+/* Who runs the workload: plain threads (no GIL), processes, or threads of
+ * one interpreter under an emulated GIL. */
+enum { M_THREADS, M_PROCESSES, M_NEW, M_OLD, NMODES };
+static const char *const mode_names[] = { "threads", "processes", "threads-new", "threads-old",
+                                          NULL };
+static const rt_team_mode mode_team[] = { RT_TEAM_THREADS, RT_TEAM_PROCESSES, RT_TEAM_THREADS,
+                                          RT_TEAM_THREADS };
+static const rt_gil_kind mode_gil[] = { RT_GIL_NONE, RT_GIL_NONE, RT_GIL_NEW, RT_GIL_OLD };
 enum { CPU, SLEEP, TCP, MIXED, NWORKLOADS };
 static const char *const workload_names[] = { "cpu", "sleep", "tcp", "mixed", NULL };
 
 static rt_flag flags[] = {
     RT_PLACEMENT_FLAGS(place_opts),
     { "modes", RT_FLAG_STRING, &modes_text, 0, 0, NULL,
-      "worker kinds to compare: threads, processes", false },
+      "who runs the work: threads, processes, threads-new, threads-old (under an emulated "
+      "GIL)", false },
     { "workloads", RT_FLAG_STRING, &workloads_text, 0, 0, NULL,
       "workloads: cpu, sleep, tcp, mixed", false },
     { "scalings", RT_FLAG_STRING, &scalings_text, 0, 0, NULL,
@@ -154,6 +171,12 @@ static rt_flag flags[] = {
       "capacity: interleaved 1-vs-N trials (median kept)", false },
     { "capacity-out", RT_FLAG_STRING, &capacity_out, 0, 0, NULL,
       "write the capacity before and after the sweeps to this JSON file", false },
+    { "unit-ns", RT_FLAG_DOUBLE, &unit_ns, 1, 1e6, NULL,
+      "GIL modes: one unit of bytecode, ns (the eval breaker is polled between units)", false },
+    { "switch-interval-us", RT_FLAG_INT, &switch_interval_us, 1, 1e7, NULL,
+      "GIL modes: the new GIL's switch interval", false },
+    { "check-interval", RT_FLAG_INT, &check_interval, 1, 1e9, NULL,
+      "GIL modes: the old GIL's check interval, ticks", false },
     { "fail-worker", RT_FLAG_INT, &fail_worker, -1, MAX_WORKERS_LIMIT, NULL,
       "test hook: this worker fails in its first round (-1: none)", false },
     { "fail-how", RT_FLAG_CHOICE, &fail_how, 0, 0, rt_fail_how_names,
@@ -166,7 +189,7 @@ static rt_flag flags[] = {
 typedef struct experiment {
     int workload;              /* CPU .. MIXED */
     bool strong;
-    rt_team_mode mode;
+    int mode;                  /* M_THREADS .. M_OLD */
     bool crossover;            /* the argument is the waiting %, not workers */
 } experiment;
 
@@ -196,16 +219,26 @@ typedef struct run_setup {
     rt_tcp_config tcp;
     rt_mixed_config mixed;
     rt_faulty_config faulty;
+    rt_gil gil;
+    rt_gil_mode_config gil_mode;
     rt_responder responder;
     const rt_workload *work;
     const void *config;
     int64_t checksum_steps;    /* kernel steps per item, -1: index checksum */
+    size_t shared_bytes;
 } run_setup;
 
-static int prepare(const experiment *e, int64_t wait_pct, run_setup *s, char *err, size_t len)
+static int prepare(const experiment *e, int workers, int64_t wait_pct, run_setup *s, char *err,
+                   size_t len)
 {
     memset(s, 0, sizeof *s);
     s->checksum_steps = -1;
+    rt_gil_params gp = { mode_gil[e->mode], switch_interval_us, check_interval,
+                         RT_GIL_TICKS_PER_UNIT };
+    if (gp.kind != RT_GIL_NONE && rt_gil_init(&s->gil, &gp) < 0) {
+        snprintf(err, len, "cannot make the GIL");
+        return -1;
+    }
     switch (e->workload) {
     case CPU:
         s->cpu.steps = cpu_steps;
@@ -216,8 +249,11 @@ static int prepare(const experiment *e, int64_t wait_pct, run_setup *s, char *er
         s->work = &rt_work_sleep, s->config = &s->sleep;
         break;
     case TCP:
-        if (rt_responder_start(&s->responder, tcp_delay_us, tcp_reply_bytes, err, len) < 0)
+        if (rt_responder_start(&s->responder, tcp_delay_us, tcp_reply_bytes, err, len) < 0) {
+            if (gp.kind != RT_GIL_NONE)
+                rt_gil_destroy(&s->gil);
             return -1;
+        }
         s->tcp = (rt_tcp_config){ s->responder.port, tcp_reply_bytes };
         s->work = &rt_work_tcp, s->config = &s->tcp;
         break;
@@ -232,6 +268,12 @@ static int prepare(const experiment *e, int64_t wait_pct, run_setup *s, char *er
     if (fail_worker >= 0) {
         s->faulty = (rt_faulty_config){ s->work, s->config, (int)fail_worker, fail_how };
         s->work = &rt_work_faulty, s->config = &s->faulty;
+    }
+    if (gp.kind != RT_GIL_NONE) {
+        s->gil_mode = (rt_gil_mode_config){ &s->gil, rt_gil_unit_steps(unit_ns, steps_per_us),
+                                            s->work, s->config };
+        s->work = &rt_work_under_gil, s->config = &s->gil_mode;
+        s->shared_bytes = rt_gil_mode_shared_bytes(workers);
     }
     return 0;
 }
@@ -274,14 +316,20 @@ static double harness_seconds(rt_team *team, char *err, size_t len)
     return v[harness_rounds / 2];
 }
 
-static void placement_label(rt_state *st, const rt_team *team, rt_team_mode mode)
+static void placement_label(rt_state *st, const rt_team *team, int mode)
 {
-    char plan[1024], seen[1024], label[2200];
+    char plan[1024], seen[1024], gil[128] = "", label[2300];
     int n = rt_team_workers(team);
     rt_cpulist_format(rt_team_planned(team), n, plan, sizeof plan);
     rt_cpulist_format(rt_team_seen(team), n, seen, sizeof seen);
-    snprintf(label, sizeof label, "mode=%s policy=%s plan=%s seen=%s%s%s",
-             rt_team_mode_names[mode], rt_policy_name(machine.place.policy), plan, seen,
+    if (mode == M_NEW)
+        snprintf(gil, sizeof gil, " gil=new switch_interval_us=%lld unit_ns=%g",
+                 (long long)switch_interval_us, unit_ns);
+    if (mode == M_OLD)
+        snprintf(gil, sizeof gil, " gil=old check_interval=%lld unit_ns=%g",
+                 (long long)check_interval, unit_ns);
+    snprintf(label, sizeof label, "mode=%s%s policy=%s plan=%s seen=%s%s%s", mode_names[mode],
+             gil, rt_policy_name(machine.place.policy), plan, seen,
              n > rt_topo_allowed_pus(&machine.topo) ? " oversubscribed=yes" : "",
              rt_team_bind_failures(team) ? " binding=failed" : "");
     rt_set_label(st, label);
@@ -290,6 +338,9 @@ static void placement_label(rt_state *st, const rt_team *team, rt_team_mode mode
 /* What a run adds up over its rounds. */
 typedef struct totals {
     double seconds, skew, cpu, vcs, ivcs;
+    void *gil_slots;           /* GIL modes: the workers' stats, collected */
+    int workers;
+    rt_gil_stats gil;
 } totals;
 
 static void add_round(const rt_round *r, void *arg)
@@ -300,6 +351,8 @@ static void add_round(const rt_round *r, void *arg)
     t->cpu += r->cpu_seconds;
     t->vcs += (double)r->voluntary_switches;
     t->ivcs += (double)r->involuntary_switches;
+    if (t->gil_slots)
+        rt_gil_mode_collect(t->gil_slots, t->workers, &t->gil);
 }
 
 static void bm_team(rt_state *st, void *arg)
@@ -314,18 +367,22 @@ static void bm_team(rt_state *st, void *arg)
     run_setup s;
     rt_team *team = NULL;
     double harness = -1;
-    if (prepare(e, wait_pct, &s, err, sizeof err) == 0) {
-        rt_team_config cfg = { e->mode, workers, &machine.place, s.work, s.config, 0 };
+    bool prepared = prepare(e, workers, wait_pct, &s, err, sizeof err) == 0;
+    if (prepared) {
+        rt_team_config cfg = { mode_team[e->mode], workers, &machine.place, s.work, s.config,
+                               s.shared_bytes };
         team = rt_team_start(&cfg, err, sizeof err);
     }
     if (team)
         harness = harness_seconds(team, err, sizeof err);
+    totals t = { .workers = workers };
+    if (team && s.shared_bytes)
+        t.gil_slots = rt_team_shared(team);        /* empty rounds leave it zero */
     uint64_t expected = reference_checksum(s.checksum_steps, items);
 
     bool ok = team && harness >= 0;
     if (!ok)
         rt_skip_with_error(st, err);
-    totals t = { 0 };
     int64_t rounds = ok ? rt_team_bench_rounds(st, team, items, expected, add_round, &t) : -1;
     ok = rounds >= 0;
 
@@ -340,7 +397,9 @@ static void bm_team(rt_state *st, void *arg)
         ok = false;
     }
     double responder_cpu = 0;
-    if (e->workload == TCP) {
+    if (prepared && mode_gil[e->mode] != RT_GIL_NONE)
+        rt_gil_destroy(&s.gil);
+    if (e->workload == TCP && prepared) {
         int64_t served = 0;
         int stopped = rt_responder_stop(&s.responder, &served, &responder_cpu, why, sizeof why);
         if (stopped < 0 && ok) {
@@ -372,11 +431,13 @@ static void bm_team(rt_state *st, void *arg)
     if (e->workload == TCP)
         rt_counter(st, "responder_cpu_us_per_item", responder_cpu / done * 1e6,
                    RT_COUNTER_DEFAULT);
+    if (t.gil_slots)
+        rt_gil_counters(st, &t.gil, seconds);
 }
 
 /* ---- registration ------------------------------------------------------------ */
 
-static experiment experiments[2 * NWORKLOADS * 2 + 2];
+static experiment experiments[NMODES * NWORKLOADS * 2 + NMODES];
 static int nexperiments;
 
 static void register_sweep(const experiment *proto, const int64_t *pcts, int npcts)
@@ -385,10 +446,10 @@ static void register_sweep(const experiment *proto, const int64_t *pcts, int npc
     *e = *proto;
     char name[128];
     if (e->crossover)
-        snprintf(name, sizeof name, "crossover/mixed/%s", rt_team_mode_names[e->mode]);
+        snprintf(name, sizeof name, "crossover/mixed/%s", mode_names[e->mode]);
     else
         snprintf(name, sizeof name, "scaling/%s/%s/%s", workload_names[e->workload],
-                 e->strong ? "strong" : "weak", rt_team_mode_names[e->mode]);
+                 e->strong ? "strong" : "weak", mode_names[e->mode]);
     rt_bench *b = rt_bench_register(name, bm_team, e);
     if (e->crossover) {
         rt_bench_arg_name(b, "wait_pct");
@@ -448,9 +509,9 @@ int main(int argc, char **argv)
 {
     rt_flags_main(&argc, argv, summary, flags);
     char err[512];
-    int modes[2], works[NWORKLOADS], scalings[2];
+    int modes[NMODES], works[NWORKLOADS], scalings[2];
     int64_t pcts[MAX_LIST];
-    int nmodes = rt_list_choices("modes", modes_text, rt_team_mode_names, modes, 2, err,
+    int nmodes = rt_list_choices("modes", modes_text, mode_names, modes, NMODES, err,
                                  sizeof err);
     int nworks = nmodes < 0 ? -1
                             : rt_list_choices("workloads", workloads_text, workload_names,
@@ -499,6 +560,10 @@ int main(int argc, char **argv)
     rt_contextf("sweep.crossover_workers", "%lld", (long long)crossover_n);
     rt_context("placement.oversubscribe", "yes");
     rt_contextf("timer_slack_ns", "%d", RT_TIMER_SLACK_NS);
+    rt_contextf("gil.unit_ns", "%g", unit_ns);
+    rt_contextf("gil.unit_steps", "%lld", (long long)rt_gil_unit_steps(unit_ns, steps_per_us));
+    rt_contextf("gil.switch_interval_us", "%lld", (long long)switch_interval_us);
+    rt_contextf("gil.check_interval", "%lld", (long long)check_interval);
 
     rt_capacity before, after;
     measure_capacity("before", &before);
@@ -508,13 +573,12 @@ int main(int argc, char **argv)
     for (int w = 0; w < nworks; w++)
         for (int sc = 0; sc < nscalings; sc++)
             for (int m = 0; m < nmodes; m++)
-                register_sweep(&(experiment){ works[w], scalings[sc] == 0,
-                                              (rt_team_mode)modes[m], false },
+                register_sweep(&(experiment){ works[w], scalings[sc] == 0, modes[m], false },
                                NULL, 0);
     for (int w = 0; w < nworks; w++)
         if (works[w] == MIXED)
             for (int m = 0; m < nmodes; m++)
-                register_sweep(&(experiment){ MIXED, false, (rt_team_mode)modes[m], true },
+                register_sweep(&(experiment){ MIXED, false, modes[m], true },
                                pcts, npcts);
 
     int errors = rt_run();

@@ -7,7 +7,11 @@
  *   - new, forced switching: a holder that drops on request does not run
  *     on before the waiter has had the GIL;
  *   - the I/O wrapper releases the GIL around the call and takes it back;
- *   - none never blocks.
+ *   - none never blocks;
+ *   - a team workload under the GIL (gil_mode.h), as threads and as
+ *     processes: each worker holds the GIL while it computes and not while
+ *     it blocks, only one thread of a team computes at a time, the
+ *     checksums are those of plain workers, and the counts reach the parent.
  * The bounds on time are generous multiples of the switch interval, the
  * claim itself being about time.
  */
@@ -21,6 +25,8 @@
 
 #include "check.h"
 #include "gil/gil.h"
+#include "gil/gil_mode.h"
+#include "work/workloads.h"
 
 static int64_t now_ns(void)
 {
@@ -257,6 +263,87 @@ static void test_quantile(void)
     CHECK(rt_log2_hist_quantile(hist, 0, 0.5) == 0, "no samples");
 }
 
+/* ---- a team workload under the GIL ---------------------------------------------------- */
+
+enum { PROBE_WORKERS = 3, PROBE_ITEMS = 300, PROBE_STEPS = 2000 };
+
+/* Shared by the probe's threads (thread mode only: in process mode each
+ * child has its own copy, and its own GIL). */
+static int probe_inside;
+
+/* Could this worker hold its GIL now?  New GIL: it is locked and this
+ * thread took it last, exactly.  Old GIL: it is locked (by someone). */
+static bool holds(const rt_worker *w)
+{
+    const rt_gil *g = w->gil->gil;
+    if (g->p.kind == RT_GIL_NEW)
+        return __atomic_load_n(&g->locked, __ATOMIC_ACQUIRE) &&
+               __atomic_load_n(&g->last_holder, __ATOMIC_RELAXED) == w->gil;
+    int v;
+    sem_getvalue((sem_t *)&g->lock, &v);
+    return v == 0;
+}
+
+/* Computes as cpu does, and reports a broken rule as a failure. */
+static int probe_run(rt_worker *w)
+{
+    for (int64_t i = w->first; i < w->first + w->count; i++) {
+        if (!w->gil || !holds(w)) {
+            snprintf(w->err, w->errlen, "computing without the GIL");
+            return -1;
+        }
+        if (__atomic_add_fetch(&probe_inside, 1, __ATOMIC_ACQ_REL) > 1) {
+            snprintf(w->err, w->errlen, "two threads computing at once");
+            return -1;
+        }
+        __atomic_sub_fetch(&probe_inside, 1, __ATOMIC_ACQ_REL);
+        w->checksum += rt_work_item(w, (uint64_t)i, PROBE_STEPS);
+        bool held = false;
+        RT_WORK_BLOCKING(w, held = holds(w));
+        if (held && w->gil->gil->p.kind == RT_GIL_NEW) {
+            snprintf(w->err, w->errlen, "blocking while holding the GIL");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static const rt_workload probe = { "probe", NULL, probe_run, NULL };
+
+static void test_team_under_gil(rt_gil_kind kind, rt_team_mode mode)
+{
+    const char *what = rt_gil_names[kind], *how = rt_team_mode_names[mode];
+    rt_gil gil;
+    rt_gil_params p = RT_GIL_PARAMS_DEFAULT(kind);
+    p.switch_interval_us = 200;       /* hand-offs within a short test */
+    CHECK(rt_gil_init(&gil, &p) == 0, "init");
+    rt_gil_mode_config c = { &gil, 50, &probe, NULL };
+    rt_team_config tc = { mode, PROBE_WORKERS, NULL, &rt_work_under_gil, &c,
+                          rt_gil_mode_shared_bytes(PROBE_WORKERS) };
+    char err[512] = "";
+    rt_team *team = rt_team_start(&tc, err, sizeof err);
+    CHECK(team != NULL, "%s, %s: team starts (%s)", what, how, err);
+    if (!team)
+        return;
+    rt_round r;
+    int rc = rt_team_round(team, PROBE_ITEMS, &r, err, sizeof err);
+    CHECK(rc == 0, "%s, %s: the rules hold in every worker (%s)", what, how, err);
+    CHECK(rc < 0 || r.checksum == rt_cpu_checksum(0, PROBE_ITEMS, PROBE_STEPS),
+          "%s, %s: the checksum is the plain workers'", what, how);
+    rt_gil_stats sum = { 0 };
+    rt_gil_mode_collect(rt_team_shared(team), PROBE_WORKERS, &sum);
+    /* Each worker takes it once to start and once after each of its
+     * PROBE_ITEMS / PROBE_WORKERS blocking calls, at least. */
+    CHECK(sum.acquisitions >= PROBE_ITEMS + PROBE_WORKERS,
+          "%s, %s: the workers' counts reach the parent (%lld acquisitions)", what, how,
+          (long long)sum.acquisitions);
+    rt_gil_stats again = { 0 };
+    rt_gil_mode_collect(rt_team_shared(team), PROBE_WORKERS, &again);
+    CHECK(again.acquisitions == 0, "%s, %s: collecting zeroes the slots", what, how);
+    CHECK(rt_team_stop(team, err, sizeof err) == 0, "%s, %s: team stops (%s)", what, how, err);
+    rt_gil_destroy(&gil);
+}
+
 int main(void)
 {
     test_exclusion(RT_GIL_NEW);
@@ -266,5 +353,8 @@ int main(void)
     test_io_wrapper(RT_GIL_OLD);
     test_none();
     test_quantile();
+    test_team_under_gil(RT_GIL_NEW, RT_TEAM_THREADS);
+    test_team_under_gil(RT_GIL_OLD, RT_TEAM_THREADS);
+    test_team_under_gil(RT_GIL_NEW, RT_TEAM_PROCESSES);
     return check_summary();
 }

@@ -21,9 +21,9 @@ survivors() { pgrep -f -- "$marker" | grep -vx "$$" | wc -l; }
     --benchmark_out="${RT_KEEP:-$T_TMP}/s.json" --benchmark_out_format=json >"$T_TMP/out" 2>"$T_TMP/err"
 ok "toy sweep exits 0 ($(tail -n 3 "$T_TMP/err" | tr '\n' ' '))" test $? -eq 0
 j=${RT_KEEP:-$T_TMP}/s.json
-# 4 workloads x 2 scalings x 2 modes x workers 1,2,4 = 48, + crossover 2 modes x 2 = 52
-jq_ok "52 runs (48 scaling + 4 crossover), none failed" "$j" \
-    '[.benchmarks[] | select(.error_occurred | not)] | length == 52'
+# 4 workloads x 2 scalings x 4 modes x workers 1,2,4 = 96, + crossover 4 modes x 2 = 104
+jq_ok "104 runs (96 scaling + 8 crossover), none failed" "$j" \
+    '[.benchmarks[] | select(.error_occurred | not)] | length == 104'
 jq_ok "every scaling run names its workers" "$j" \
     '[.benchmarks[] | select(.name | startswith("scaling/")) | (.name | capture("workers:(?<n>[0-9]+)").n | tonumber) == .workers] | all'
 jq_ok "every run has its counters" "$j" \
@@ -33,13 +33,27 @@ jq_ok "every run has its counters" "$j" \
 jq_ok "tcp runs report the responder's CPU per request" "$j" \
     '[.benchmarks[] | select(.name | startswith("scaling/tcp/")) | .responder_cpu_us_per_item > 0] | all'
 jq_ok "labels carry mode, plan and CPUs seen" "$j" \
-    '[.benchmarks[] | .label | test("^mode=(threads|processes) policy=compact plan=[0-9,]+ seen=[0-9,]+")] | all'
+    '[.benchmarks[] | .label | test("^mode=(threads|processes|threads-new gil=new switch_interval_us=5000 unit_ns=33|threads-old gil=old check_interval=100 unit_ns=33) policy=compact plan=[0-9,]+ seen=[0-9,]+")] | all'
 jq_ok "processes runs are labelled processes" "$j" \
     '[.benchmarks[] | select(.name | contains("/processes")) | .label | startswith("mode=processes")] | all'
 jq_ok "context: capacity, calibration, sweep, parameters" "$j" \
     '.context | has("capacity.before") and has("calibration.cpu_steps_per_us")
      and ."sweep.io_max_workers" == "4" and ."param.tcp-delay-us" == "500"
-     and ."param.modes" == "threads,processes"'
+     and ."param.modes" == "threads,processes,threads-new,threads-old"
+     and ."gil.switch_interval_us" == "5000" and (."gil.unit_steps" | tonumber) >= 1'
+jq_ok "GIL modes report the GIL's counters, the others do not" "$j" \
+    '[.benchmarks[] | (.name | test("/threads-(new|old)/")) == (has("gil_acquisitions_per_s")
+      and has("gil_handoffs_per_s") and has("gil_wait_p99_us") and has("gil_forced_waits_per_s"))] | all'
+jq_ok "every GIL-mode round takes the GIL, and several workers hand it over" "$j" \
+    '[.benchmarks[] | select(.name | test("/threads-(new|old)/")) | .gil_acquisitions_per_s > 0
+      and (.workers == 1 or .gil_handoffs_per_s > 0)] | all'
+jq_ok "under the new GIL only one thread computes at a time (cpu, 2 and 4 workers: cpus_busy < 1.25)" "$j" \
+    '[.benchmarks[] | select(.name | test("scaling/cpu/.*/threads-new/workers:[24]/")) | .cpus_busy < 1.25] | all'
+jq_ok "waiting releases the GIL: sleep and tcp under either GIL, 4 workers above 2.5x of 1 (weak)" "$j" \
+    '[.benchmarks[] | select(.name | test("scaling/(sleep|tcp)/weak/threads-(new|old)/workers:[14]/"))]
+     | group_by(.name | sub("workers:[0-9]+/.*"; "")) | map((.[1].items_per_second) > 2.5 * (.[0].items_per_second)) | length == 4 and all'
+jq_ok "without a GIL, two threads compute at once (cpu, 2 threads: cpus_busy > 1.25)" "$j" \
+    '[.benchmarks[] | select(.name | test("scaling/cpu/.*/threads/workers:2/")) | .cpus_busy > 1.25] | all'
 jq_ok "computing keeps a worker's CPU busy (cpu, 1 worker: cpus_busy > 0.5)" "$j" \
     '[.benchmarks[] | select(.name | test("scaling/cpu/.*/workers:1/")) | .cpus_busy > 0.5] | all'
 jq_ok "waiting does not (sleep: cpus_busy < 0.2, a voluntary switch per item)" "$j" \

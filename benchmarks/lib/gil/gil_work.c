@@ -176,14 +176,8 @@ static int gil_run(rt_worker *w)
     if (c->job == RT_GJ_CONVOY) {
         rc = convoy(w, p, rep);
     } else {
-        for (int64_t i = w->first; i < w->first + w->count; i++) {
-            if (c->job == RT_GJ_CPU)
-                compute(c, p, c->units_per_item, i);
-            if (c->job == RT_GJ_MIXED)
-                compute(c, p, c->compute_units, i);
-            if ((c->job == RT_GJ_SLEEP || c->job == RT_GJ_MIXED) && c->sleep_us > 0)
-                RT_GIL_ALLOW_THREADS(&p->t, rt_sleep_us(c->sleep_us));
-        }
+        for (int64_t i = w->first; i < w->first + w->count; i++)
+            compute(c, p, c->units_per_item, i);
         w->checksum += rt_index_checksum(w->first, w->count);
     }
     rt_gil_drop(&p->t);                    /* waiting at the gate releases it */

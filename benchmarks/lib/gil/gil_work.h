@@ -12,8 +12,6 @@
  * Py_BEGIN_ALLOW_THREADS.
  *
  *   cpu     items of units_per_item units
- *   sleep   one wrapped nanosleep per item
- *   mixed   compute_units units, then a wrapped sleep, per item
  *   convoy  worker 0 does always-ready I/O operations for convoy_ns, with
  *           io_units_per_op units of bytecode between them, and times
  *           each; the other workers compute until it is done
@@ -26,7 +24,7 @@
 #include "gil/gil.h"
 #include "team/team.h"
 
-typedef enum rt_gil_job { RT_GJ_CPU, RT_GJ_SLEEP, RT_GJ_MIXED, RT_GJ_CONVOY } rt_gil_job;
+typedef enum rt_gil_job { RT_GJ_CPU, RT_GJ_CONVOY } rt_gil_job;
 
 /* Always-ready I/O of the convoy's I/O thread. */
 typedef enum rt_io_op { RT_IO_READ1, RT_IO_SOCKETPAIR, RT_IO_ECHO, RT_IO_OPS } rt_io_op;
@@ -38,8 +36,6 @@ typedef struct rt_gil_work_config {
     int64_t unit_steps;
     int64_t units_per_item;
     int64_t poll_every;
-    int64_t sleep_us;          /* sleep, mixed */
-    int64_t compute_units;     /* mixed */
     rt_io_op io_op;            /* convoy */
     int64_t convoy_ns;
     int64_t io_units_per_op;   /* bytecode between two operations (loop and call) */

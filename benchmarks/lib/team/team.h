@@ -64,6 +64,13 @@ typedef struct rt_worker {
     uint64_t checksum;         /* run adds its items' checksums here */
     char *err;                 /* where to write why, on failure */
     size_t errlen;
+    /* Set when the workload runs as Python threads under an emulated GIL
+     * (gil/gil_mode.h): the worker's interpreter thread, and the kernel
+     * steps in one unit of bytecode (the poll interval).  Workloads compute
+     * and block through work/workloads.h's rt_work_item and
+     * RT_WORK_BLOCKING, which honour it. */
+    struct rt_gil_thread *gil;
+    int64_t gil_poll_steps;
 } rt_worker;
 
 /* A workload: run does items [first, first + count); returns 0, or -1 with

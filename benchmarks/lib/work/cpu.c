@@ -5,15 +5,36 @@
 
 #include "work/workloads.h"
 
-uint64_t rt_cpu_item(uint64_t item, int64_t steps)
+/* A dependent chain of SplitMix64-style steps: each step needs the one
+ * before, so it cannot be vectorised or folded, and the result feeds the
+ * checksum, so it cannot be dropped. */
+uint64_t rt_cpu_seed(uint64_t item)
 {
-    /* A dependent chain of SplitMix64-style steps: each step needs the one
-     * before, so it cannot be vectorised or folded, and the result feeds
-     * the checksum, so it cannot be dropped. */
-    uint64_t x = item * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    return item * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+}
+
+uint64_t rt_cpu_steps(uint64_t x, int64_t steps)
+{
     for (int64_t i = 0; i < steps; i++) {
         x ^= x >> 31;
         x *= 0xBF58476D1CE4E5B9ull;
+    }
+    return x;
+}
+
+uint64_t rt_cpu_item(uint64_t item, int64_t steps)
+{
+    return rt_cpu_steps(rt_cpu_seed(item), steps);
+}
+
+uint64_t rt_work_item(rt_worker *w, uint64_t item, int64_t steps)
+{
+    if (!w->gil)
+        return rt_cpu_item(item, steps);
+    uint64_t x = rt_cpu_seed(item);
+    for (int64_t left = steps; left > 0; left -= w->gil_poll_steps) {
+        x = rt_cpu_steps(x, left < w->gil_poll_steps ? left : w->gil_poll_steps);
+        rt_gil_poll(w->gil);
     }
     return x;
 }
@@ -71,7 +92,7 @@ static int cpu_run(rt_worker *w)
 {
     const rt_cpu_config *c = w->config;
     for (int64_t i = w->first; i < w->first + w->count; i++)
-        w->checksum += rt_cpu_item((uint64_t)i, c->steps);
+        w->checksum += rt_work_item(w, (uint64_t)i, c->steps);
     return 0;
 }
 

@@ -27,7 +27,7 @@ static int sleep_run(rt_worker *w)
 {
     const rt_sleep_config *c = w->config;
     for (int64_t i = 0; i < w->count; i++)
-        rt_sleep_us(c->sleep_us);
+        RT_WORK_BLOCKING(w, rt_sleep_us(c->sleep_us));
     w->checksum += rt_index_checksum(w->first, w->count);
     return 0;
 }
@@ -38,9 +38,9 @@ static int mixed_run(rt_worker *w)
 {
     const rt_mixed_config *c = w->config;
     for (int64_t i = w->first; i < w->first + w->count; i++) {
-        w->checksum += rt_cpu_item((uint64_t)i, c->compute_steps);
+        w->checksum += rt_work_item(w, (uint64_t)i, c->compute_steps);
         if (c->wait_us > 0)
-            rt_sleep_us(c->wait_us);
+            RT_WORK_BLOCKING(w, rt_sleep_us(c->wait_us));
     }
     return 0;
 }

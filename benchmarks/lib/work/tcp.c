@@ -49,11 +49,13 @@ static int tcp_run(rt_worker *w)
     size_t n = (size_t)c->reply_bytes;
     for (int64_t i = w->first; i < w->first + w->count; i++) {
         uint64_t id = (uint64_t)i;
+        ssize_t r;
         errno = 0;
-        if (send(cl->fd, &id, sizeof id, MSG_NOSIGNAL) != (ssize_t)sizeof id)
+        RT_WORK_BLOCKING(w, r = send(cl->fd, &id, sizeof id, MSG_NOSIGNAL));
+        if (r != (ssize_t)sizeof id)
             return tcp_fail(w, "request");
         for (size_t got = 0; got < n;) {
-            ssize_t r = recv(cl->fd, cl->reply + got, n - got, 0);
+            RT_WORK_BLOCKING(w, r = recv(cl->fd, cl->reply + got, n - got, 0));
             if (r < 0 && errno == EINTR)
                 continue;
             if (r <= 0)

@@ -21,10 +21,15 @@
 
 #include <stdint.h>
 
+#include "gil/gil.h"
 #include "team/team.h"
 
 /* ---- the compute kernel ---------------------------------------------------- */
 uint64_t rt_cpu_item(uint64_t item, int64_t steps);
+/* The same chain in pieces: rt_cpu_item(i, a + b) ==
+ * rt_cpu_steps(rt_cpu_steps(rt_cpu_seed(i), a), b). */
+uint64_t rt_cpu_seed(uint64_t item);
+uint64_t rt_cpu_steps(uint64_t x, int64_t steps);
 /* Sum of rt_cpu_item over [first, first + count), on the calling thread. */
 uint64_t rt_cpu_checksum(int64_t first, int64_t count, int64_t steps);
 /* Kernel steps per microsecond on the calling thread: the best of `trials`
@@ -34,6 +39,22 @@ double rt_cpu_steps_per_us(double ms, int trials);
 /* Sum of the indexes in [first, first + count): the checksum of sleep and
  * tcp, which prove each item was done exactly once. */
 uint64_t rt_index_checksum(int64_t first, int64_t count);
+
+/* ---- computing and blocking, with or without a GIL -----------------------------
+ * A workload computes with rt_work_item and wraps each blocking call in
+ * RT_WORK_BLOCKING.  Plain workers (w->gil NULL) just do it.  Under an
+ * emulated GIL the item is cut into units of w->gil_poll_steps kernel steps
+ * with the eval breaker polled between them, and the GIL is released around
+ * the blocking call (Py_BEGIN_ALLOW_THREADS), as CPython would run the same
+ * code.  The result is the same either way. */
+uint64_t rt_work_item(rt_worker *w, uint64_t item, int64_t steps);
+#define RT_WORK_BLOCKING(w, call)                      \
+    do {                                               \
+        if ((w)->gil)                                  \
+            RT_GIL_ALLOW_THREADS((w)->gil, call);      \
+        else                                           \
+            call;                                      \
+    } while (0)
 
 /* ---- workloads and their parameters ------------------------------------------- */
 typedef struct rt_cpu_config {
