@@ -55,9 +55,9 @@ if [ $quick -eq 1 ]; then
              --tcp-strong-items=128 --mixed-strong-items=128 --crossover-pcts=0,25,50,75,100
              --capacity-trials=3)
     ipc=(--stream-sizes=8,512,32768,1048576 --round-trips=500 --wake-samples=50)
-    gil=(--io-max-workers=16 --convoy-ms=100 --convoy-intervals-us=500,5000
-         --intervals-us=50,5000 --mixed-pcts=0,50,100)
-    cpython=(--repetitions 3 --countdown 3000000 --convoy-ms 100 --intervals-us 500,5000)
+    gil=(--convoy-ms=100 --convoy-intervals-us=500,5000 --intervals-us=50,5000)
+    cpython=(--countdown 3000000 --convoy-ms 100 --intervals-us 500,5000 --sleep-max-workers 16
+             --mixed-pcts 0,25,50,75,100)
     : "${repetitions:=3}"
 else
     profile=full min_time=0.1 trials=100 shim_reps=15 shim_min_time=0.1
@@ -65,7 +65,7 @@ else
     ipc=()
     gil=()
     : "${repetitions:=5}"
-    cpython=(--repetitions "$repetitions")
+    cpython=()
 fi
 
 "$RT_ROOT/scripts/deps.sh"
@@ -85,16 +85,74 @@ cores=$(hwloc-calc --restrict "$(hwloc-bind --get)" --number-of core all 2>/dev/
 max_flag=()
 [ "$max_workers" -gt 0 ] && max_flag=(--max-workers "$max_workers" --oversubscribe)
 
-common=(--policy "$policy" --benchmark_repetitions="$repetitions"
-        --benchmark_enable_random_interleaving=true --benchmark_out_format=json)
+base=(--policy "$policy" --benchmark_enable_random_interleaving=true --benchmark_out_format=json)
+common=("${base[@]}" --benchmark_repetitions="$repetitions")
+once=("${base[@]}" --benchmark_repetitions=1)
 
 # Run one benchmark executable; its JSON appears only once it is complete.
+# OUT=name: write run/name.json (default: the executable's name).
 run_bench() {
-    local name=$1; shift
-    rt_log "racetrack: [$name] $*"
-    "$RT_BIN/$name" "$@" --benchmark_out="$run/$name.json.tmp" >"$run/$name.log" 2>&1 ||
-        { rt_log "racetrack: $name failed; see $run/$name.log"; return 1; }
-    mv "$run/$name.json.tmp" "$run/$name.json"
+    local name=$1 out=${OUT:-$1}; shift
+    rt_log "racetrack: [$out] $*"
+    "$RT_BIN/$name" "$@" --benchmark_out="$run/$out.json.tmp" >"$run/$out.log" 2>&1 ||
+        { rt_log "racetrack: $name failed; see $run/$out.log"; return 1; }
+    mv "$run/$out.json.tmp" "$run/$out.json"
+}
+
+# Real CPython, when there is one: python3, and python2.7 (the old GIL).
+# The emulated runs that have a real counterpart leave the main runs and
+# run in passes of one repetition each, alternating with the real ones, so
+# that both see the same minutes of this machine.
+pythons=()
+command -v python3 >/dev/null && python3 -c pass 2>/dev/null && pythons+=(python3)
+command -v python2.7 >/dev/null && python2.7 -c pass 2>/dev/null && pythons+=(python2.7)
+scaling_compared='^(scaling/sleep/weak/threads-(new|old)|crossover/mixed)/'
+# The latency distribution plot's switch interval (in both profiles' lists).
+RT_CDF_INTERVAL_US=5000
+gil_compared='^gil/(cpu/(threads-new|threads-old|processes)|convoy/[a-z0-9]+/(threads-new|threads-old))/'
+scaling_filter=() gil_filter=()
+if [ ${#pythons[@]} -gt 0 ]; then
+    scaling_filter=(--benchmark_filter="-$scaling_compared")
+    gil_filter=(--benchmark_filter="-$gil_compared")
+fi
+cpython+=(--mixed-workers "$((2 * pus))")
+[ $quick -eq 1 ] || cpython+=(--sleep-max-workers "$(( 4 * pus > 64 ? 4 * pus : 64 ))")
+
+# One JSON from the main run and its passes (the rows of each repetition
+# are what json2tsv reads; aggregates exist for the main run's only).
+merge_json() {
+    local out=$1; shift
+    local files=()
+    for f in "$@"; do [ -r "$f" ] && files+=("$f"); done
+    [ ${#files[@]} -gt 0 ] || return 1
+    jq -s '{context: .[0].context, benchmarks: [.[].benchmarks[]]}' "${files[@]}" |
+        rt_atomic_write "$out"
+}
+
+compare_passes() {
+    local p py rc=0
+    mkdir -p "$run/passes"
+    for p in $(seq "$repetitions"); do
+        rt_log "racetrack: comparison pass $p of $repetitions: emulated, then ${pythons[*]}"
+        OUT=passes/bench_scaling.$p run_bench bench_scaling "${once[@]}" \
+            --benchmark_min_time="$min_time" "${scaling[@]}" --capacity-trials=1 \
+            --benchmark_filter="$scaling_compared" || rc=1
+        OUT=passes/bench_gil.$p run_bench bench_gil "${once[@]}" \
+            --benchmark_min_time="$min_time" "${gil[@]}" --benchmark_filter="$gil_compared" || rc=1
+        for py in "${pythons[@]}"; do
+            "$py" "$RT_ROOT/scripts/cpython_gil.py" --repetitions 1 "${cpython[@]}" \
+                --out "$run/passes/$py.$p.json" >>"$run/cpython_gil.log" 2>&1 ||
+                { rt_log "racetrack: $py cpython_gil.py failed; see $run/cpython_gil.log"; rc=1; }
+        done
+    done
+    merge_json "$run/bench_scaling.json" "$run/bench_scaling.json" "$run"/passes/bench_scaling.*.json || rc=1
+    merge_json "$run/bench_gil.json" "$run/bench_gil.json" "$run"/passes/bench_gil.*.json || rc=1
+    for py in "${pythons[@]}"; do
+        local out=cpython
+        [ "$py" = python2.7 ] && out=cpython2
+        merge_json "$run/${out}_gil.json" "$run"/passes/"$py".*.json || rc=1
+    done
+    return $rc
 }
 
 status=0
@@ -107,22 +165,22 @@ run_bench bench_shim --policy "$policy" --benchmark_repetitions="$shim_reps" \
     --benchmark_min_time="$shim_min_time" --summary-out "$run/shim_summary.json" || status=1
 
 run_bench bench_scaling "${common[@]}" --benchmark_min_time="$min_time" "${scaling[@]}" \
-    --capacity-out "$run/scaling_capacity.json" || status=1
+    "${scaling_filter[@]}" --capacity-out "$run/scaling_capacity.json" || status=1
 
 run_bench bench_create "${common[@]}" --benchmark_min_time="$min_time" || status=1
 # bench_ipc places its pairs itself (same PU, other core, ...): no --policy.
 run_bench bench_ipc --benchmark_repetitions="$repetitions" --benchmark_enable_random_interleaving=true \
     --benchmark_out_format=json --benchmark_min_time="$min_time" "${ipc[@]}" || status=1
-run_bench bench_gil "${common[@]}" --benchmark_min_time="$min_time" "${gil[@]}" || status=1
-# The same experiments in real CPython, when there is one.
-if command -v python3 >/dev/null; then
-    rt_log "racetrack: [cpython_gil.py] $(python3 --version 2>&1)"
-    python3 "$RT_ROOT/scripts/cpython_gil.py" --out "$run/cpython_gil.json" "${cpython[@]}" \
-        >"$run/cpython_gil.log" 2>&1 || { rt_log "racetrack: cpython_gil.py failed; see $run/cpython_gil.log"; status=1; }
+run_bench bench_gil "${common[@]}" --benchmark_min_time="$min_time" "${gil[@]}" \
+    "${gil_filter[@]}" || status=1
+if [ ${#pythons[@]} -gt 0 ]; then
+    compare_passes || status=1
 else
     rt_log "racetrack: no python3: the comparison with real CPython is skipped"
     echo "skipped: no python3 on this machine" >"$run/cpython_gil.skipped"
 fi
+command -v python2.7 >/dev/null && python2.7 -c pass 2>/dev/null ||
+    echo "skipped: no python2.7 on this machine" >"$run/cpython2_gil.skipped"
 
 caption="$(hostname -s), $(date -u +%Y-%m-%d), $pus PUs / $cores cores, policy $policy; median of $repetitions repetitions, bars: quartiles"
 plot_metric() {   # json metric match base title ylabel [plot.sh flags]; X=wait_pct for another x
@@ -156,10 +214,11 @@ if [ -r "$run/bench_scaling.json" ] && [ -r "$run/scaling_capacity.json" ]; then
     scaling_caption="$caption; parallel capacity $cap_before before, $cap_after after"
     for w in cpu sleep tcp mixed; do
         caption=$scaling_caption plot_metric bench_scaling.json items_per_second "^scaling/$w/" \
-            "scaling_${w}_throughput" "$w work: items per second, threads vs processes" \
+            "scaling_${w}_throughput" "$w work: items per second; threads, processes, threads under a GIL" \
             "items per second, whole team (log)" --logy || status=1
         [ -r "$run/scaling_${w}_throughput.tsv" ] || continue
         "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "$cap_low" \
+            --cpu '^scaling/cpu/[a-z]+/(threads|processes)$' \
             "$run/scaling_${w}_throughput.tsv" | rt_atomic_write "$run/scaling_${w}_speedup.tsv"
         "$RT_ROOT/scripts/plot.sh" --tsv "$run/scaling_${w}_speedup.tsv" \
             --out "$run/scaling_${w}_speedup" --title "$w work: speedup over 1 worker of the same mode" \
@@ -167,7 +226,7 @@ if [ -r "$run/bench_scaling.json" ] && [ -r "$run/scaling_capacity.json" ]; then
             --pus "$pus" --caption "$scaling_caption" || status=1
     done
     X=wait_pct caption=$scaling_caption plot_metric bench_scaling.json items_per_second \
-        '^crossover/' scaling_crossover "mixed work: threads vs processes as waiting grows" \
+        '^crossover/' scaling_crossover "mixed work as waiting grows: threads, processes, threads under a GIL" \
         "items per second, whole team" --linear-x --cores 0 --pus 0 \
         --xlabel "waiting share of each item w / (c + w), %" || status=1
     for m in harness_fraction cpus_busy; do
@@ -220,9 +279,6 @@ if [ -r "$run/bench_gil.json" ]; then
         --group-titles "1 worker|2 workers|$((2 * pus)) workers" || status=1
     tsv --metric items_per_second --x us --match '^gil/interval/' |
         rt_atomic_write "$run/gil_interval.tsv"
-    tsv --metric items_per_second --match '^gil/io/' | rt_atomic_write "$run/gil_io_throughput.tsv"
-    "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" --cpu '^$' \
-        "$run/gil_io_throughput.tsv" | rt_atomic_write "$run/gil_io_speedup.tsv"
     tsv --metric io_ops_per_second --x cpu --match '^gil/convoy/' | rt_atomic_write "$run/gil_convoy_ops.tsv"
     "$RT_ROOT/scripts/slowdown.sh" "$run/gil_convoy_ops.tsv" | rt_atomic_write "$run/gil_convoy_slowdown.tsv"
     # The plot: the new GIL across intervals (old GIL and processes have one
@@ -236,22 +292,40 @@ if [ -r "$run/bench_gil.json" ]; then
     for m in io_p50_us io_p99_us io_over_1ms_fraction; do
         tsv --metric "$m" --x cpu --match '^gil/convoy/' | rt_atomic_write "$run/gil_convoy_$m.tsv"
     done
-    tsv --metric items_per_second --x wait_pct --match '^gil/mixed/' | rt_atomic_write "$run/gil_mixed.tsv"
-    if [ -r "$run/cpython_gil.json" ]; then
-        cp_tsv() { "$RT_ROOT/scripts/json2tsv.sh" "$@" "$run/cpython_gil.json"; }
-        cp_tsv --metric items_per_second --match '^cpython/cpu/' | rt_atomic_write "$run/cpython_cpu.tsv"
+    # Real CPython beside the emulation: CPU-bound, convoy, sleeping I/O,
+    # mixed work (the emulated I/O and mixed runs are bench_scaling's).
+    for cp in cpython cpython2; do
+        [ -r "$run/${cp}_gil.json" ] || continue
+        cp_tsv() { "$RT_ROOT/scripts/json2tsv.sh" "$@" "$run/${cp}_gil.json"; }
+        cp_tsv --metric items_per_second --match "^$cp/cpu/" | rt_atomic_write "$run/${cp}_cpu.tsv"
         "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" --cpu '/processes$' \
-            "$run/cpython_cpu.tsv" | rt_atomic_write "$run/cpython_cpu_speedup.tsv"
-        cp_tsv --metric io_ops_per_second --x cpu --match '^cpython/convoy/' |
-            rt_atomic_write "$run/cpython_convoy_ops.tsv"
-        "$RT_ROOT/scripts/slowdown.sh" "$run/cpython_convoy_ops.tsv" |
-            rt_atomic_write "$run/cpython_convoy_slowdown.tsv"
+            "$run/${cp}_cpu.tsv" | rt_atomic_write "$run/${cp}_cpu_speedup.tsv"
+        cp_tsv --metric io_ops_per_second --x cpu --match "^$cp/convoy/" |
+            rt_atomic_write "$run/${cp}_convoy_ops.tsv"
+        "$RT_ROOT/scripts/slowdown.sh" "$run/${cp}_convoy_ops.tsv" |
+            rt_atomic_write "$run/${cp}_convoy_slowdown.tsv"
+        cp_tsv --metric items_per_second --match "^$cp/sleep/" | rt_atomic_write "$run/${cp}_sleep.tsv"
+        "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" --cpu '^$' \
+            "$run/${cp}_sleep.tsv" | rt_atomic_write "$run/${cp}_sleep_speedup.tsv"
+        cp_tsv --metric items_per_second --x wait_pct --match "^$cp/mixed/" |
+            rt_atomic_write "$run/${cp}_mixed.tsv"
+    done
+    if [ -r "$run/cpython_gil.json" ]; then
+        version=$(jq -r .context.python "$run/cpython_gil.json")
         { cat "$run/gil_convoy_slowdown.tsv"; tail -n +2 "$run/cpython_convoy_slowdown.tsv"; } |
             awk -F'\t' 'NR == 1 || $1 ~ /threads-new/' | rt_atomic_write "$run/convoy_emulated_vs_real.tsv"
         "$RT_ROOT/scripts/plot.sh" --tsv "$run/convoy_emulated_vs_real.tsv" --out "$run/convoy_emulated_vs_real" \
-            --title "the convoy effect, new GIL: emulated and real CPython $(python3 -c 'import platform; print(platform.python_version())')" \
+            --title "the convoy effect, new GIL: emulated and real CPython $version" \
             --ylabel "I/O ops/s alone / ops/s beside K CPU threads (log)" --logy --cores 0 --pus 0 \
             --xlabel "switch interval, us (log2)" --caption "$caption" || status=1
+        # The I/O thread's latency, alone and beside one CPU thread.
+        "$RT_ROOT/scripts/cdf.sh" --match "^(gil|cpython)/convoy/echo/threads-new/i$RT_CDF_INTERVAL_US\$" \
+            "$run/bench_gil.json" "$run/cpython_gil.json" |
+            awk -F'\t' 'NR == 1 || $1 ~ /beside-[01]cpu$/' | rt_atomic_write "$run/convoy_latency_cdf.tsv"
+        "$RT_ROOT/scripts/plot.sh" --tsv "$run/convoy_latency_cdf.tsv" --out "$run/convoy_latency_cdf" \
+            --title "echo round trips, new GIL, $RT_CDF_INTERVAL_US us interval: alone and beside a CPU thread" \
+            --ylabel "fraction of operations faster" --cores 0 --pus 0 \
+            --xlabel "I/O operation latency, us (log2)" --caption "$caption" || status=1
     fi
 fi
 

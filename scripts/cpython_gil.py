@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """cpython_gil.py - the GIL experiments in real CPython, for comparison with
-bench_gil's emulation.  Standard library only.
+the emulated GIL of bench_gil and bench_scaling.  Standard library only;
+runs under Python 3 and under 2.7 (whose GIL is the old one).
 
 Writes Google Benchmark-shaped JSON (one "iteration" row per repetition,
-run names like bench_gil's with a "cpython/" prefix), so scripts/json2tsv.sh
-and the summary treat emulated and real alike:
+run names like the emulator's with a "cpython/" prefix, "cpython2/" under
+2.x, where threads-new reads threads-old), so scripts/json2tsv.sh and the
+summary treat emulated and real alike:
   cpython/cpu/threads-new/workers:N   countdown `while n > 0: n -= 1`, a fixed
                                       total split over N threads;
                                       items_per_second = iterations/s
@@ -15,11 +17,22 @@ and the summary treat emulated and real alike:
                                       socketpair: send + recv of 1 byte; echo:
                                       a round trip to an echo process) for
                                       --convoy-ms beside K countdown threads,
-                                      at switch interval <us>; io_ops_per_second
-Repetitions of different configurations are interleaved.
+                                      at switch interval <us> (2.x: i<us> is
+                                      only a name; it has no switch interval);
+                                      io_ops_per_second, and the latency CDF
+                                      io_le_<E>ns as bench_gil's
+  cpython/sleep/<mode>/workers:N      N threads or processes, --sleep-items
+                                      time.sleep(--sleep-us) each
+  cpython/mixed/<mode>/wait_pct:P     --mixed-workers threads or processes,
+                                      --mixed-items items each: countdown for
+                                      (100 - P) % of --mixed-item-us, then
+                                      sleep for the rest
+Repetitions of different configurations are interleaved.  The countdown's
+speed (unit_ns, ns per iteration) is measured once and is in the context.
 
 usage: cpython_gil.py --out FILE [--repetitions N] [--countdown N]
                       [--convoy-ms MS] [--intervals-us LIST] [--max-cpu K]
+                      [--sleep-max-workers N] ... (see --help)
 """
 import argparse
 import json
@@ -32,6 +45,16 @@ import threading
 import time
 
 OPS = ("read1", "socketpair", "echo")
+PY2 = sys.version_info[0] == 2
+GIL = "threads-old" if PY2 else "threads-new"
+PREFIX = "cpython2" if PY2 else "cpython"
+clock = getattr(time, "perf_counter", time.time)
+# The latency CDF: the fraction of operations under 2^(b+1) ns, b in
+# CDF_BUCKETS (bench_gil's io_le_<E>ns).
+CDF_BUCKETS = range(9, 27)
+# 2.x has no switch interval; its convoy runs carry the new GIL's default in
+# their names, as bench_gil's old-GIL runs do.
+NAME_INTERVAL_US = 5000
 
 
 def countdown(n):
@@ -39,28 +62,61 @@ def countdown(n):
         n -= 1
 
 
-def cpu_threads(workers, total):
-    per = total // workers
-    threads = [threading.Thread(target=countdown, args=(per,)) for _ in range(workers)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return per * workers / (time.perf_counter() - start)
+def unit_ns(n=2000000, trials=3):
+    """ns per countdown iteration: the best of a few timings."""
+    best = None
+    for _ in range(trials):
+        t0 = clock()
+        countdown(n)
+        t = (clock() - t0) * 1e9 / n
+        best = t if best is None or t < best else best
+    return best
 
 
-def cpu_processes(workers, total):
+def gated(ready, go, done, i, target, args):
+    ready.release()
+    go.wait()
+    target(*args)
+    done[i] = clock()            # perf_counter is CLOCK_MONOTONIC: one clock for all
+
+
+def team(kind, workers, target, args):
+    """Seconds for `workers` threads or processes running target(*args),
+    from the moment all are started and waiting at a gate to the moment the
+    last one is done: creation and exit left out, as the emulator's teams."""
+    make = threading.Thread if kind == "threads" else multiprocessing.Process
+    ready, go = multiprocessing.Semaphore(0), multiprocessing.Event()
+    done = multiprocessing.Array("d", workers)
+    team = [make(target=gated, args=(ready, go, done, i, target, args)) for i in range(workers)]
+    for w in team:
+        w.start()
+    for w in team:
+        ready.acquire()
+    start = clock()
+    go.set()
+    for w in team:
+        w.join()
+    elapsed = max(done) - start
+    if kind == "processes" and any(w.exitcode != 0 for w in team):
+        raise RuntimeError("a worker process failed")
+    return elapsed
+
+
+def sleeper(items, us):
+    for _ in range(items):
+        time.sleep(us / 1e6)
+
+
+def mixed_item(items, units, us):
+    for _ in range(items):
+        countdown(units)
+        if us:
+            time.sleep(us / 1e6)
+
+
+def cpu_rate(kind, workers, total):
     per = total // workers
-    procs = [multiprocessing.Process(target=countdown, args=(per,)) for _ in range(workers)]
-    start = time.perf_counter()
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join()
-    if any(p.exitcode != 0 for p in procs):
-        raise RuntimeError("a countdown process failed")
-    return per * workers / (time.perf_counter() - start)
+    return per * workers / team(kind, workers, countdown, (per,))
 
 
 def echo_server(listener):
@@ -103,22 +159,29 @@ def convoy(op, interval_us, cpu, ms):
             while got < 8:
                 got += len(c.recv(8 - got))
 
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(interval_us / 1e6)
+    if not PY2:
+        old = sys.getswitchinterval()
+        sys.setswitchinterval(interval_us / 1e6)
     spinners = [threading.Thread(target=spin) for _ in range(cpu)]
     for t in spinners:
         t.start()
+    hist = [0] * 64
     ops = 0
-    start = time.perf_counter()
+    start = clock()
     end = start + ms / 1000.0
-    while time.perf_counter() < end:
+    t0 = start
+    while t0 < end:
         one()
+        t1 = clock()
+        hist[max(int((t1 - t0) * 1e9), 1).bit_length() - 1] += 1
+        t0 = t1
         ops += 1
-    elapsed = time.perf_counter() - start
+    elapsed = t0 - start
     stop.append(True)
     for t in spinners:
         t.join()
-    sys.setswitchinterval(old)
+    if not PY2:
+        sys.setswitchinterval(old)
     if op == "read1":
         os.close(fd)
     elif op == "socketpair":
@@ -130,7 +193,12 @@ def convoy(op, interval_us, cpu, ms):
         if server.is_alive():
             server.terminate()
             server.join()
-    return ops / elapsed
+    row = {"io_ops_per_second": ops / elapsed}
+    below = sum(hist[:CDF_BUCKETS[0]])
+    for b in CDF_BUCKETS:
+        below += hist[b]
+        row["io_le_%dns" % (2 << b)] = float(below) / ops
+    return row
 
 
 class Parser(argparse.ArgumentParser):
@@ -151,46 +219,80 @@ def main():
     ap.add_argument("--convoy-ms", type=int, default=200)
     ap.add_argument("--intervals-us", default="500,5000,50000")
     ap.add_argument("--max-cpu", type=int, default=2)
+    ap.add_argument("--sleep-max-workers", type=int, default=64)
+    ap.add_argument("--sleep-us", type=int, default=1000)
+    ap.add_argument("--sleep-items", type=int, default=32, help="per worker")
+    ap.add_argument("--mixed-workers", type=int, default=4)
+    ap.add_argument("--mixed-item-us", type=int, default=1000)
+    ap.add_argument("--mixed-items", type=int, default=32, help="per worker")
+    ap.add_argument("--mixed-pcts", default="0,10,25,50,75,90,100")
     args = ap.parse_args()
-    try:
-        intervals = [int(x) for x in args.intervals_us.split(",")]
-    except ValueError:
-        ap.error("--intervals-us: '%s' is invalid; valid: comma-separated integers >= 1"
-                 % args.intervals_us)
-    for flag in ("repetitions", "countdown", "convoy_ms", "max_workers"):
+    lists = {}
+    for flag, lo, hi in (("intervals_us", 1, 10 ** 7), ("mixed_pcts", 0, 100)):
+        try:
+            lists[flag] = [int(x) for x in getattr(args, flag).split(",")]
+            if min(lists[flag]) < lo or max(lists[flag]) > hi:
+                raise ValueError
+        except ValueError:
+            ap.error("--%s: '%s' is invalid; valid: comma-separated integers in %d..%d"
+                     % (flag.replace("_", "-"), getattr(args, flag), lo, hi))
+    intervals = lists["intervals_us"]
+    for flag in ("repetitions", "countdown", "convoy_ms", "max_workers", "sleep_max_workers",
+                 "sleep_us", "sleep_items", "mixed_workers", "mixed_item_us", "mixed_items"):
         if getattr(args, flag) < 1:
             ap.error("--%s: %d is invalid; valid: 1 or more" % (flag.replace("_", "-"),
                                                                getattr(args, flag)))
-    if args.max_cpu < 0 or min(intervals) < 1:
-        ap.error("--max-cpu must be >= 0 and every --intervals-us >= 1")
+    if args.max_cpu < 0:
+        ap.error("--max-cpu: %d is invalid; valid: 0 or more" % args.max_cpu)
 
+    unit = unit_ns()
+    rate = lambda x: {"items_per_second": x}
     configs = []
     for n in sorted({1, 2, args.max_workers}):
-        configs.append(("cpython/cpu/threads-new/workers:%d" % n, "items_per_second",
-                        lambda n=n: cpu_threads(n, args.countdown)))
-        configs.append(("cpython/cpu/processes/workers:%d" % n, "items_per_second",
-                        lambda n=n: cpu_processes(n, args.countdown)))
+        for mode, kind in ((GIL, "threads"), ("processes", "processes")):
+            configs.append(("cpu/%s/workers:%d" % (mode, n),
+                            lambda n=n, kind=kind: rate(cpu_rate(kind, n, args.countdown))))
     for op in OPS:
-        for iv in intervals:
+        for iv in [NAME_INTERVAL_US] if PY2 else intervals:
             for k in range(args.max_cpu + 1):
-                configs.append(("cpython/convoy/%s/threads-new/i%d/cpu:%d" % (op, iv, k),
-                                "io_ops_per_second",
+                configs.append(("convoy/%s/%s/i%d/cpu:%d" % (op, GIL, iv, k),
                                 lambda op=op, iv=iv, k=k: convoy(op, iv, k, args.convoy_ms)))
+    n = 1
+    while True:
+        items = args.sleep_items
+        configs.append(("sleep/%s/workers:%d" % (GIL, n),
+                        lambda n=n: rate(n * items / team("threads", n, sleeper,
+                                                          (items, args.sleep_us)))))
+        if n >= args.sleep_max_workers:
+            break
+        n = min(2 * n, args.sleep_max_workers)
+    for pct in lists["mixed_pcts"]:
+        units = int(args.mixed_item_us * (100 - pct) / 100.0 * 1e3 / unit)
+        wait = args.mixed_item_us * pct // 100
+        for mode, kind in ((GIL, "threads"), ("processes", "processes")):
+            configs.append(("mixed/%s/wait_pct:%d" % (mode, pct),
+                            lambda kind=kind, units=units, wait=wait:
+                            rate(args.mixed_workers * args.mixed_items /
+                                 team(kind, args.mixed_workers, mixed_item,
+                                      (args.mixed_items, units, wait)))))
     rows = []
     for rep in range(args.repetitions):            # interleaved: every config once per pass
-        for name, metric, fn in configs:
-            rows.append({"name": name + "/manual_time", "run_name": name + "/manual_time",
-                         "run_type": "iteration", "repetitions": args.repetitions,
-                         "repetition_index": rep, "threads": 1, metric: fn()})
-    doc = {"context": {"python": platform.python_version(),
-                       "implementation": platform.python_implementation(),
-                       "switch_interval_default_s": sys.getswitchinterval(),
-                       "countdown": args.countdown, "convoy_ms": args.convoy_ms},
-           "benchmarks": rows}
+        for name, fn in configs:
+            row = {"name": "%s/%s/manual_time" % (PREFIX, name), "run_type": "iteration",
+                   "repetitions": args.repetitions, "repetition_index": rep, "threads": 1}
+            row["run_name"] = row["name"]
+            row.update(fn())
+            rows.append(row)
+    context = {"python": platform.python_version(),
+               "implementation": platform.python_implementation(), "gil": GIL,
+               "unit_ns": "%.2f" % unit, "countdown": args.countdown,
+               "convoy_ms": args.convoy_ms}
+    if not PY2:
+        context["switch_interval_default_s"] = sys.getswitchinterval()
     tmp = args.out + ".tmp"
     with open(tmp, "w") as f:
-        json.dump(doc, f, indent=1)
-    os.replace(tmp, args.out)
+        json.dump({"context": context, "benchmarks": rows}, f, indent=1)
+    os.rename(tmp, args.out)
 
 
 if __name__ == "__main__":

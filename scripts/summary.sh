@@ -93,6 +93,69 @@ cost_summary() {
     done
 }
 
+# "label<TAB>value" rows of one source, for emulated_vs_real.
+#   speedup TSV SERIES X LABEL        the median of SERIES at X
+#   ratio TSV NUM DEN LABEL_FORMAT    NUM / DEN at every x ("%d" in the label: x)
+#   slowdowns TSV MODE                every convoy slowdown of MODE, labelled op/K/interval
+at_x() { awk -F'\t' -v s="$2" -v x="$3" -v l="$4" 'NR > 1 && $1 == s && $2 == x { print l "\t" $6 }' "$1"; }
+ratio_rows() {
+    awk -F'\t' -v a="$2" -v b="$3" -v l="$4" 'NR > 1 && $1 == a { n[$2] = $6 } NR > 1 && $1 == b { d[$2] = $6; xs[++k] = $2 }
+        END { for (i = 1; i <= k; i++) if (d[xs[i]] > 0 && (xs[i] in n)) printf l "\t%s\n", xs[i], n[xs[i]] / d[xs[i]] }' "$1"
+}
+slowdown_rows() {
+    awk -F'\t' -v m="$2" 'NR > 1 { split($1, p, "/"); if (p[3] != m) next
+        printf "convoy slowdown, %s beside %s, %s us\t%s\n", p[2], substr(p[4], 8), $2, $6 }' "$1"
+}
+
+# One table: emulated against real, a row per experiment, with the ratio and
+# whether it is within the issue's target (CPU-bound 15 %, convoy 2x; the
+# sleeping and mixed rows have no target), then the convoy's order: of all
+# pairs of configurations, how many rank the same way in both.
+emulated_vs_real() {
+    local cp=$1 mode=threads-new gil=new
+    [ "$cp" = cpython2 ] && mode=threads-old gil=old
+    local most
+    most=$(awk -F'\t' -v s="$cp/sleep/$mode" 'NR > 1 && $1 == s && $2 > m { m = $2 } END { print m + 0 }' \
+           "$run/${cp}_sleep_speedup.tsv")
+    echo "**Emulated $gil GIL vs real CPython $(jq -r .context.python "$run/${cp}_gil.json")** (\`scripts/cpython_gil.py\`), same machine, interleaved with the emulated runs repetition by repetition:"
+    echo
+    echo "| experiment | emulated | real | emulated / real | within target |"
+    echo "| --- | ---: | ---: | ---: | --- |"
+    local e r
+    e=$(mktemp) r=$(mktemp)
+    {
+        at_x "$run/gil_cpu_speedup.tsv" "gil/cpu/$mode" 2 "CPU-bound: 2 threads / 1 thread"
+        slowdown_rows "$run/gil_convoy_slowdown.tsv" "$mode"
+        at_x "$run/scaling_sleep_speedup.tsv" "scaling/sleep/weak/$mode" "$most" "sleeping I/O: $most threads / 1 thread"
+        ratio_rows "$run/scaling_crossover.tsv" "crossover/mixed/$mode" crossover/mixed/processes \
+            "mixed work, %d %% waiting: GIL threads / processes"
+    } >"$e"
+    {
+        at_x "$run/${cp}_cpu_speedup.tsv" "$cp/cpu/$mode" 2 "CPU-bound: 2 threads / 1 thread"
+        slowdown_rows "$run/${cp}_convoy_slowdown.tsv" "$mode"
+        at_x "$run/${cp}_sleep_speedup.tsv" "$cp/sleep/$mode" "$most" "sleeping I/O: $most threads / 1 thread"
+        ratio_rows "$run/${cp}_mixed.tsv" "$cp/mixed/$mode" "$cp/mixed/processes" \
+            "mixed work, %d %% waiting: GIL threads / processes"
+    } >"$r"
+    awk -F'\t' 'FNR == NR { e[$1] = $2; next }
+        ($1 in e) && $2 > 0 {
+            q = e[$1] / $2
+            t = $1 ~ /^CPU/ ? 1.15 : $1 ~ /^convoy/ ? 2 : 0
+            printf "| %s | %.2f | %.2f | %.2f | %s |\n", $1, e[$1], $2, q,
+                   t == 0 ? "-" : (q <= t && q >= 1 / t) ? "yes" : "no" }' "$e" "$r"
+    echo
+    awk -F'\t' 'FNR == NR { if ($1 ~ /^convoy/) e[$1] = $2; next }
+        ($1 in e) { k[++n] = $1; r[$1] = $2 }
+        END {
+            for (i = 1; i < n; i++) for (j = i + 1; j <= n; j++) {
+                de = e[k[i]] - e[k[j]]; dr = r[k[i]] - r[k[j]]; pairs++
+                if (de * dr > 0) same++
+            }
+            if (pairs) printf "Convoy order: %d of %d pairs of configurations rank the same way emulated and real (%.0f %%).\n\n", same, pairs, 100 * same / pairs
+        }' "$e" "$r"
+    rm -f "$e" "$r"
+}
+
 # The emulated GIL, from bench_gil's TSVs.
 gil_summary() {
     echo
@@ -109,10 +172,6 @@ gil_summary() {
     one=$(awk -F'\t' '$1 == "gil/cpu/threads-new" && $2 == 1 { print $6 }' "$run/gil_cpu_throughput.tsv")
     pivot "$run/gil_interval.tsv" x "$(awk -v o="$one" 'BEGIN { print (o > 0 ? 1 / o : 0) }')" %.2f "mode"
     echo
-    echo "I/O-bound (sleeping) workers under the GIL: speedup over 1 worker (columns: workers):"
-    echo
-    pivot "$run/gil_io_speedup.tsv" x 1 %.1f "work/mode"
-    echo
     echo "**The convoy effect**: an I/O thread doing always-ready operations, its ops/s alone divided by its ops/s beside K CPU-bound threads (columns: switch interval, µs; threads-old and processes at the default):"
     echo
     pivot "$run/gil_convoy_slowdown.tsv" x 1 %.1f "op/mode/CPU threads beside"
@@ -121,35 +180,18 @@ gil_summary() {
     echo
     pivot "$run/gil_convoy_io_p99_us.tsv" x 1 %.1f "convoy/op/mode/interval"
     echo
-    echo "Mixed work, PUs workers, items per second (columns: waiting share, %):"
+    echo "I/O-bound and mixed work under the GIL are \`bench_scaling\`'s threads-new and threads-old modes (above)."
     echo
-    pivot "$run/gil_mixed.tsv" x 1 %.0f "work/mode"
-    echo
-    if [ -r "$run/cpython_gil.json" ]; then
-        echo "**Emulated vs real CPython $(jq -r .context.python "$run/cpython_gil.json")**, same machine, same run (targets: CPU-bound within 15 %; convoy within 2x):"
-        echo
-        echo "| experiment | emulated | real | emulated / real | within target |"
-        echo "| --- | ---: | ---: | ---: | --- |"
-        awk -F'\t' '
-            FNR == 1 { file++; next }
-            file == 1 && $1 == "gil/cpu/threads-new" && $2 == 2 { e = $6 }
-            file == 2 && $1 == "cpython/cpu/threads-new" && $2 == 2 { r = $6 }
-            END { if (e && r) printf "| CPU-bound, new GIL: 2 threads / 1 thread | %.2f | %.2f | %.2f | %s |\n",
-                  e, r, e / r, (e / r <= 1.15 && e / r >= 1 / 1.15) ? "yes" : "no" }' \
-            "$run/gil_cpu_speedup.tsv" "$run/cpython_cpu_speedup.tsv"
-        awk -F'\t' '
-            FNR == 1 { file++; next }
-            { k = $1; sub(/^[a-z]+\//, "", k); k = k " at " $2 " us" }
-            file == 1 { e[k] = $6 }
-            file == 2 && (k in e) { printf "| convoy slowdown, %s | %.1f | %.1f | %.2f | %s |\n", k, e[k], $6,
-                  e[k] / $6, (e[k] / $6 <= 2 && e[k] / $6 >= 0.5) ? "yes" : "no" }' \
-            "$run/gil_convoy_slowdown.tsv" "$run/cpython_convoy_slowdown.tsv"
-        echo
-    elif [ -r "$run/cpython_gil.skipped" ]; then
-        echo "Real CPython comparison: $(cat "$run/cpython_gil.skipped")."
-        echo
-    fi
-    for p in gil_cpu_speedup gil_handoffs gil_convoy convoy_emulated_vs_real; do
+    local cp
+    for cp in cpython cpython2; do
+        if [ -r "$run/${cp}_gil.json" ]; then
+            emulated_vs_real "$cp"
+        elif [ -r "$run/${cp}_gil.skipped" ]; then
+            echo "Real CPython comparison ($cp): $(cat "$run/${cp}_gil.skipped")."
+            echo
+        fi
+    done
+    for p in gil_cpu_speedup gil_handoffs gil_convoy convoy_emulated_vs_real convoy_latency_cdf; do
         if [ -r "$run/$p.png" ]; then echo "![${p//_/ }]($prefix$p.png)"; fi
     done
 }
@@ -184,6 +226,26 @@ scaling_summary() {
         done
     done
     echo
+    echo "**The same workloads as Python threads under an emulated GIL** (the same sweeps; speedup over 1 worker of the same mode at the most workers N; last column: 1 GIL thread's throughput / 1 plain thread's, the cost of polling an uncontended GIL):"
+    echo
+    echo "| workload | scaling | N | threads | processes | threads, new GIL | threads, old GIL | 1 worker: new GIL / none |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    for w in cpu sleep tcp mixed; do
+        for sc in strong weak; do
+            awk -F'\t' -v w="$w" -v sc="$sc" '
+                FNR == 1 { file++; next }
+                { split($1, p, "/"); if (p[2] != w || p[3] != sc) next; m = p[4] }
+                file == 1 { tp[m, $2] = $6; if ($2 > most) most = $2 }
+                file == 2 { sp[m, $2] = $6 }
+                END {
+                    if (!most || !(("threads-new", most) in sp)) exit
+                    printf "| %s | %s | %d | %.2f | %.2f | %.2f | %.2f | %.3f |\n", w, sc, most,
+                        sp["threads", most], sp["processes", most], sp["threads-new", most],
+                        sp["threads-old", most], tp["threads", 1] ? tp["threads-new", 1] / tp["threads", 1] : 0
+                }' "$run/scaling_${w}_throughput.tsv" "$run/scaling_${w}_speedup.tsv"
+        done
+    done
+    echo
     local flagged
     flagged=$(awk -F'\t' 'FNR > 1 && $13 != "-" && $13 != "ok" { printf "%s at %d workers: speedup %.2f, ideal %d (%s); ", $1, $2, $6, $12, $13 }' \
         "$run"/scaling_*_speedup.tsv)
@@ -195,15 +257,27 @@ scaling_summary() {
     echo
     echo "**Mixed work, $(jq -r '.context."sweep.crossover_workers"' "$run/bench_scaling.json" 2>/dev/null || true) workers, each item computes then waits** (items per second):"
     echo
-    echo "| waiting share | threads | processes | threads / processes | quartile ranges |"
-    echo "| ---: | ---: | ---: | ---: | --- |"
+    echo "| waiting share | threads | processes | threads, new GIL | threads, old GIL | threads / processes | new GIL / processes | quartile ranges, new GIL and processes |"
+    echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     awk -F'\t' "$awk_lib"'
         NR > 1 { split($1, p, "/"); m = p[3]; v[m, $2] = $6; q1[m, $2] = $7; q3[m, $2] = $8
                  if (!seen[$2]++) order[++n] = $2 }
+        function cell(m, x) { return (m, x) in v ? rate(v[m, x]) : "-" }
+        function per(a, b, x) { return v[b, x] && ((a, x) in v) ? sprintf("%.3f", v[a, x] / v[b, x]) : "-" }
         END { for (i = 1; i <= n; i++) { x = order[i]
-              printf "| %d %% | %s | %s | %.3f | %s |\n", x, rate(v["threads", x]),
-                     rate(v["processes", x]), v["processes", x] ? v["threads", x] / v["processes", x] : 0,
-                     overlap(q1["threads", x], q3["threads", x], q1["processes", x], q3["processes", x]) } }' \
+              printf "| %d %% | %s | %s | %s | %s | %s | %s | %s |\n", x, cell("threads", x),
+                     cell("processes", x), cell("threads-new", x), cell("threads-old", x),
+                     per("threads", "processes", x), per("threads-new", "processes", x),
+                     ("threads-new", x) in v ? overlap(q1["threads-new", x], q3["threads-new", x],
+                                                       q1["processes", x], q3["processes", x]) : "-" }
+              # The crossover: the first share at which GIL threads are no
+              # longer behind (ahead, or within the runs own spread).
+              for (i = 1; i <= n; i++) { x = order[i]
+                  if (!(("threads-new", x) in v)) continue
+                  if (v["threads-new", x] >= v["processes", x] ||
+                      overlap(q1["threads-new", x], q3["threads-new", x], q1["processes", x], q3["processes", x]) == "overlap") {
+                      printf "\nThreads under the new GIL stop losing to processes at **%d %% waiting** (the first share where they are ahead or the quartile ranges overlap).\n", x
+                      break } } }' \
         "$run/scaling_crossover.tsv"
     echo
     for p in scaling_cpu_speedup scaling_sleep_speedup scaling_tcp_speedup scaling_mixed_speedup scaling_crossover; do

@@ -36,6 +36,11 @@ ok "waiting work swept to 16 workers" grep -qP '^scaling/sleep/weak/processes\t1
 ok "crossover plot" test -s "$run/scaling_crossover.svg"
 ok "summary has the threads vs processes section" grep -q '^\*\*Threads vs processes\*\*' "$run/SUMMARY.md"
 ok "summary lists the crossover" grep -q '^| 100 % |' "$run/SUMMARY.md"
+ok "every workload also ran under the new and the old GIL" \
+    test "$(cat "$run"/scaling_*_throughput.tsv | cut -f1 | grep -E '/threads-(new|old)$' | sort -u | wc -l)" -eq 16
+ok "summary has the GIL modes of the scaling runs" grep -q '^| sleep | strong | 16 |' "$run/SUMMARY.md"
+ok "summary says where GIL threads stop losing to processes" \
+    grep -qE '^Threads under the new GIL stop losing to processes at \*\*[0-9]+ % waiting' "$run/SUMMARY.md"
 # Creation and communication costs.
 for j in bench_create.json bench_ipc.json; do
     ok "$j is valid JSON" jq -e . "$run/$j" >/dev/null
@@ -50,24 +55,35 @@ ok "the summary says round trip" grep -q 'Ping-pong between two workers: ROUND T
 ok "the summary has wake-up lateness" grep -q '^| signal/threads/idle |' "$run/SUMMARY.md"
 # The emulated GIL, and real CPython beside it when there is a python3.
 ok "bench_gil.json is valid JSON" jq -e . "$run/bench_gil.json" >/dev/null
-for p in gil_cpu_speedup gil_handoffs gil_convoy; do
+for p in gil_cpu_speedup gil_handoffs gil_convoy convoy_latency_cdf; do
     ok "$p.png is a PNG" test "$(head -c 4 "$run/$p.png" | od -An -tx1 | tr -d ' \n')" = 89504e47
 done
 ok "summary has the GIL section" grep -q '^\*\*An emulated GIL\*\*' "$run/SUMMARY.md"
 if command -v python3 >/dev/null; then
     ok "real CPython ran" jq -e '.benchmarks | length > 0' "$run/cpython_gil.json" >/dev/null
-    ok "summary compares emulated and real" grep -q '^| CPU-bound, new GIL: 2 threads / 1 thread |' "$run/SUMMARY.md"
-else
-    ok "no python3: the comparison says it was skipped" grep -q 'skipped' "$run/cpython_gil.skipped"
+    ok "summary compares emulated and real" grep -q '^| CPU-bound: 2 threads / 1 thread |' "$run/SUMMARY.md"
+    for row in 'sleeping I/O: 16 threads / 1 thread' 'mixed work, 50 % waiting: GIL threads / processes' \
+               'convoy slowdown, echo beside 1cpu, 5000 us'; do
+        ok "the comparison has '$row'" grep -q "^| $row |" "$run/SUMMARY.md"
+    done
+    ok "the comparison ranks the convoy configurations" grep -q '^Convoy order: [0-9]* of [0-9]* pairs' "$run/SUMMARY.md"
+    # Interleaved: 3 passes of one repetition each, emulated and real.
+    jq_ok "emulated compared runs come from the 3 passes" "$run/bench_gil.json" \
+        '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time" and .run_type == "iteration")] | length == 3'
+    jq_ok "real runs: 3 repetitions" "$run/cpython_gil.json" \
+        '[.benchmarks[] | select(.run_name == "cpython/cpu/threads-new/workers:2/manual_time")] | length == 3'
+    ok "the latency CDF has emulated and real, alone and beside a CPU thread" \
+        test "$(tail -n +2 "$run/convoy_latency_cdf.tsv" | cut -f1 | sort -u | tr '\n' ' ')" = \
+        "cpython/echo/threads-new/i5000/beside-0cpu cpython/echo/threads-new/i5000/beside-1cpu emulated/echo/threads-new/i5000/beside-0cpu emulated/echo/threads-new/i5000/beside-1cpu "
 fi
 # A machine without python3: the summary of such a run says the
 # comparison was skipped and still succeeds.
 nopy=$T_TMP/nopy
 cp -r "$run" "$nopy"
-rm -f "$nopy"/cpython_* "$nopy"/convoy_emulated_vs_real.*
+rm -f "$nopy"/cpython_* "$nopy"/cpython2_* "$nopy"/convoy_emulated_vs_real.* "$nopy"/convoy_latency_cdf.*
 echo "skipped: no python3 on this machine" >"$nopy/cpython_gil.skipped"
 ok "summary of a run without python3 succeeds" "$RT_SOURCE/scripts/summary.sh" "$nopy" >/dev/null
-ok "and says the comparison was skipped" grep -q 'Real CPython comparison: skipped' "$nopy/SUMMARY.md"
+ok "and says the comparison was skipped" grep -q 'Real CPython comparison (cpython): skipped' "$nopy/SUMMARY.md"
 ok "lost-fraction TSV covers racy at 2 workers" grep -qP '^counter/racy\t2\t3\t' "$run/counter_lost_fraction.tsv"
 jq_ok "shim summary has both bodies" "$run/shim_summary.json" '[.bodies[].body] == ["barrier", "atomic_relaxed"]'
 jq_ok "environment names the machine" "$run/environment.json" '.pus >= 1 and (.command_line | test("--quick"))'

