@@ -79,6 +79,7 @@ mkdir "$run" 2>/dev/null || rt_usage_error "run folder '$run' already exists; ne
 touch "$run/INCOMPLETE"
 rt_log "racetrack: $profile run into $run"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 pus=$(hwloc-calc --restrict "$(hwloc-bind --get)" --number-of pu all 2>/dev/null || nproc)
 cores=$(hwloc-calc --restrict "$(hwloc-bind --get)" --number-of core all 2>/dev/null || echo "$pus")
@@ -329,7 +330,12 @@ if [ -r "$run/bench_gil.json" ]; then
     fi
 fi
 
-rt_environment_json "$run" "$cmdline" "$load_before"
+python_versions=""
+for py in "${pythons[@]}"; do
+    python_versions+="${python_versions:+; }$py $("$py" -c 'import platform; print(platform.python_version())')"
+done
+rt_environment_json "$run" "$cmdline" "$load_before" "$started" "$profile" "$repetitions" "$policy" \
+    "${python_versions:-none}"
 ln -sfn "$(basename "$run")" "$results/latest"
 if [ $status -eq 0 ]; then
     "$RT_ROOT/scripts/summary.sh" "$run" >/dev/null || status=1

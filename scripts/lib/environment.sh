@@ -1,11 +1,26 @@
 # environment.sh - machine facts for a run folder (sourced by bench.sh).
-# rt_environment_json DIR COMMANDLINE LOAD_BEFORE -> DIR/environment.json
-# and DIR/topology.xml.
+# rt_environment_json DIR COMMANDLINE LOAD_BEFORE STARTED PROFILE REPETITIONS POLICY PYTHONS
+#   -> DIR/environment.json and DIR/topology.xml.  The measured parallel
+# capacity comes from DIR/scaling_capacity.json when bench_scaling wrote it,
+# the compiler flags from the benchmarks' own JSON context.
 
 rt_read() { [ -r "$1" ] && head -c 200 "$1" | tr -d '\n' || printf 'unreadable'; }
 
 rt_environment_json() {
-    local dir=$1 cmdline=$2 load_before=$3
+    local dir=$1 cmdline=$2 load_before=$3 started=$4 profile=$5 repetitions=$6 policy=$7
+    local pythons=$8 cflags turbo capacity='null'
+    # The flags the benchmarks were built with, as they report them.
+    cflags=$(jq -r '.context."racetrack.cflags" // empty' "$dir"/bench_*.json 2>/dev/null | head -1)
+    # Turbo: AMD and acpi-cpufreq's boost (1 on), intel_pstate's no_turbo (0 on).
+    if [ -r /sys/devices/system/cpu/cpufreq/boost ]; then
+        turbo=$([ "$(cat /sys/devices/system/cpu/cpufreq/boost)" = 1 ] && echo on || echo off)
+    elif [ -r /sys/devices/system/cpu/intel_pstate/no_turbo ]; then
+        turbo=$([ "$(cat /sys/devices/system/cpu/intel_pstate/no_turbo)" = 0 ] && echo on || echo off)
+    else
+        turbo=unreadable
+    fi
+    [ -r "$dir/scaling_capacity.json" ] &&
+        capacity=$(jq -c '{before: .before.capacity, after: .after.capacity}' "$dir/scaling_capacity.json")
     lstopo-no-graphics --of xml >"$dir/topology.xml" 2>/dev/null || true
     # The hypervisor and the container, apart: either can be present alone.
     local virt container
@@ -35,11 +50,24 @@ rt_environment_json() {
         --arg load_before "$load_before" \
         --arg load_after "$(cut -d' ' -f1-3 /proc/loadavg)" \
         --arg cmdline "$cmdline" \
-        '{host: $host, date: $date, kernel: $kernel, cpu_model: $cpu,
+        --arg started "$started" \
+        --arg profile "$profile" \
+        --arg repetitions "$repetitions" \
+        --arg policy "$policy" \
+        --arg pythons "$pythons" \
+        --arg cflags "$cflags" \
+        --arg build_type "$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$RT_BUILD/CMakeCache.txt" 2>/dev/null)" \
+        --arg turbo "$turbo" \
+        --argjson capacity "$capacity" \
+        '{host: $host, date: $date, started: $started, kernel: $kernel, cpu_model: $cpu,
           pus: ($pus | tonumber? // $pus), cores: ($cores | tonumber? // $cores),
           packages: ($packages | tonumber? // $packages), nproc: ($nproc | tonumber),
-          glibc: $glibc, compiler: $compiler, google_benchmark: $gbench, hwloc: $hwloc,
-          governor: $governor, aslr: $aslr, virtual: $virtual, container: $container,
-          load_before: $load_before, load_after: $load_after, command_line: $cmdline}' \
+          smt: (if ($pus | tonumber?) and ($cores | tonumber?) then ($pus | tonumber) / ($cores | tonumber) else "unknown" end),
+          glibc: $glibc, compiler: $compiler, cflags: $cflags, build_type: $build_type,
+          google_benchmark: $gbench, hwloc: $hwloc,
+          governor: $governor, turbo: $turbo, aslr: $aslr, virtual: $virtual, container: $container,
+          load_before: $load_before, load_after: $load_after, capacity: $capacity,
+          profile: $profile, repetitions: ($repetitions | tonumber? // $repetitions), policy: $policy,
+          pythons: $pythons, topology: "topology.xml", command_line: $cmdline}' \
         | rt_atomic_write "$dir/environment.json"
 }
