@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # bench.sh - the whole suite in one command: install missing dependencies,
-# build, run every benchmark, convert, plot.  Each run gets a new folder
-# results/<host>-<UTC time>/; results/latest points to the newest.
+# build, run every benchmark, convert, plot, summarise, report.  Each run
+# gets a new folder results/<host>-<UTC time>/; results/latest points to the
+# newest.  A run stopped by a signal or a failure keeps what finished, is
+# marked INCOMPLETE, and leaves no process behind.
 #
-# usage: scripts/bench.sh [--quick] [--policy P] [--repetitions N]
+# usage: scripts/bench.sh [--quick] [--only AREAS] [--policy P] [--repetitions N]
 #                         [--max-workers N] [--results DIR] [--help]
 source "$(dirname "$0")/lib/common.sh"
 source "$RT_ROOT/scripts/lib/environment.sh"
@@ -12,6 +14,7 @@ usage() {
     cat <<'USAGE'
 usage: scripts/bench.sh [flags]
   --quick            a first look: short runs, 3 repetitions, waiting work to 16 workers
+  --only AREAS       comma-separated: counter, shim, scaling, cost, gil (default all)
   --policy P         placement: none, compact, compact-smt, scatter (default compact)
   --repetitions N    repetitions per point, odd, 3..99 (default 5; quick 3)
   --max-workers N    bench_counter's largest worker count, 1..4096 (default 2 x PUs);
@@ -20,12 +23,13 @@ usage: scripts/bench.sh [flags]
 USAGE
 }
 
-quick=0 policy=compact repetitions="" max_workers=0 results="$RT_ROOT/results"
+scaling_skip="" quick=0 policy=compact repetitions="" max_workers=0 results="$RT_ROOT/results" only=all
 cmdline="$0 $*"
 need() { [ $# -ge 2 ] || rt_usage_error "$1: missing value"; }
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) quick=1; shift ;;
+    --only) need "$@"; only=$2; shift 2 ;;
     --policy) need "$@"; policy=$2; shift 2 ;;
     --repetitions) need "$@"; repetitions=$2; shift 2 ;;
     --max-workers) need "$@"; max_workers=$2; shift 2 ;;
@@ -44,6 +48,18 @@ if [ -n "$repetitions" ]; then
 fi
 [[ $max_workers =~ ^[0-9]+$ ]] && [ "$max_workers" -le 4096 ] ||
     rt_usage_error "--max-workers: '$max_workers' is invalid; valid: 1..4096"
+all_areas="counter shim scaling cost gil"
+[ "$only" = all ] && only=${all_areas// /,}
+declare -A selected=()
+IFS=, read -ra wanted <<<"$only"
+[ ${#wanted[@]} -gt 0 ] || rt_usage_error "--only: empty; valid: comma-separated areas of: ${all_areas// /, }"
+for area in "${wanted[@]}"; do
+    [[ " $all_areas " == *" $area "* ]] ||
+        rt_usage_error "--only: '$area' is not an area; valid: comma-separated areas of: ${all_areas// /, }"
+    selected[$area]=1
+done
+want() { [ -n "${selected[$1]:-}" ]; }
+everything() { local a; for a in $all_areas; do want "$a" || return 1; done; }
 
 # Profiles: min_time is per repetition, in seconds (1.7.1 takes a bare number).
 # bench_scaling's sizes are its own defaults in the full profile (sized so
@@ -62,6 +78,10 @@ if [ $quick -eq 1 ]; then
 else
     profile=full min_time=0.1 trials=100 shim_reps=15 shim_min_time=0.1
     scaling=()
+    # The waiting workloads' strong sweeps under the GILs cost 2 minutes
+    # and show what their weak sweeps show; the full profile keeps it under
+    # 15 minutes on 2 cores without them (bench_scaling alone runs them).
+    scaling_skip='scaling/(sleep|tcp|mixed)/strong/threads-(new|old)' 
     ipc=()
     gil=()
     : "${repetitions:=5}"
@@ -90,12 +110,83 @@ base=(--policy "$policy" --benchmark_enable_random_interleaving=true --benchmark
 common=("${base[@]}" --benchmark_repetitions="$repetitions")
 once=("${base[@]}" --benchmark_repetitions=1)
 
+# ---- running, progress, stopping ---------------------------------------------------
+# Every step runs in its own process group (setsid), in the background while
+# this script waits, so that a signal to this script is handled at once: the
+# step's whole group is stopped, its unfinished output removed, and the run
+# left marked INCOMPLETE with what finished intact.
+child=""
+run_child() {
+    setsid "$@" &
+    child=$!
+    local rc=0
+    wait "$child" || rc=$?
+    child=""
+    return $rc
+}
+on_signal() {
+    local sig=$1
+    trap - INT TERM HUP
+    if [ -n "$child" ]; then
+        kill -TERM -- "-$child" 2>/dev/null || true
+        wait "$child" 2>/dev/null || true
+    fi
+    rm -f "$run"/*.tmp "$run"/*.tmp.* "$run"/passes/*.tmp 2>/dev/null || true
+    rt_environment_json "$run" "$cmdline" "$load_before" "$started" "$profile" "$repetitions" \
+        "$policy" "${python_versions:-none}" 2>/dev/null || true
+    echo "stopped by SIG$sig at $(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$run/INCOMPLETE"
+    ln -sfn "$(basename "$run")" "$results/latest"
+    rt_log "racetrack: stopped by SIG$sig; $run is marked INCOMPLETE"
+    exit $((128 + $(kill -l "$sig")))
+}
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+trap 'on_signal HUP' HUP
+
+# Progress: "[i/n] step, elapsed, about T left".  The estimate scales the
+# last run's step times (same profile, from its steps.tsv) by how fast this
+# run has gone so far; without one, it assumes the remaining steps take as
+# long as the finished ones did on average.  Each step's time lands in
+# steps.tsv for the next run.
+declare -A last_secs=()
+if [ -r "$results/latest/steps.tsv" ]; then
+    while IFS=$'\t' read -r p name secs; do
+        [ "$p" = "$profile" ] && last_secs[$name]=$secs
+    done <"$results/latest/steps.tsv"
+fi
+steps=() step_i=0 step_t0=$SECONDS run_t0=$SECONDS
+plan_step() { steps+=("$1"); }
+fmt_secs() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
+step() {   # NAME: the previous step is done, NAME starts
+    local now=$SECONDS
+    [ $step_i -gt 0 ] && printf '%s\t%s\t%d\n' "$profile" "${steps[$((step_i - 1))]}" \
+        $((now - step_t0)) >>"$run/steps.tsv"
+    step_t0=$now
+    local elapsed=$((now - run_t0)) done_last=0 left_last=0 known=1 i left
+    for ((i = 0; i < ${#steps[@]}; i++)); do
+        local n=${steps[$i]}
+        [ -n "${last_secs[$n]:-}" ] || { known=0; continue; }
+        if [ $i -lt $step_i ]; then done_last=$((done_last + last_secs[$n])); else left_last=$((left_last + last_secs[$n])); fi
+    done
+    if [ $known -eq 1 ] && [ $done_last -gt 0 ]; then
+        left="about $(fmt_secs $((left_last * elapsed / done_last))) left (scaled from the last $profile run)"
+    elif [ $known -eq 1 ]; then
+        left="about $(fmt_secs "$left_last") left (the last $profile run)"
+    elif [ $step_i -gt 0 ]; then
+        left="about $(fmt_secs $(((${#steps[@]} - step_i) * elapsed / step_i))) left (guessed from the steps so far)"
+    else
+        left="no estimate yet"
+    fi
+    step_i=$((step_i + 1))
+    rt_log "racetrack: [$step_i/${#steps[@]}] $1; $(fmt_secs $elapsed) elapsed, $left"
+}
+
 # Run one benchmark executable; its JSON appears only once it is complete.
 # OUT=name: write run/name.json (default: the executable's name).
 run_bench() {
     local name=$1 out=${OUT:-$1}; shift
-    rt_log "racetrack: [$out] $*"
-    "$RT_BIN/$name" "$@" --benchmark_out="$run/$out.json.tmp" >"$run/$out.log" 2>&1 ||
+    rt_log "racetrack:   $name $*"
+    run_child "$RT_BIN/$name" "$@" --benchmark_out="$run/$out.json.tmp" >"$run/$out.log" 2>&1 ||
         { rt_log "racetrack: $name failed; see $run/$out.log"; return 1; }
     mv "$run/$out.json.tmp" "$run/$out.json"
 }
@@ -107,15 +198,24 @@ run_bench() {
 pythons=()
 command -v python3 >/dev/null && python3 -c pass 2>/dev/null && pythons+=(python3)
 command -v python2.7 >/dev/null && python2.7 -c pass 2>/dev/null && pythons+=(python2.7)
+python_versions=""
+for py in "${pythons[@]}"; do
+    python_versions+="${python_versions:+; }$py $("$py" -c 'import platform; print(platform.python_version())')"
+done
 scaling_compared='^(scaling/sleep/weak/threads-(new|old)|crossover/mixed)/'
 # The latency distribution plot's switch interval (in both profiles' lists).
 RT_CDF_INTERVAL_US=5000
 gil_compared='^gil/(cpu/(threads-new|threads-old|processes)|convoy/[a-z0-9]+/(threads-new|threads-old))/'
-scaling_filter=() gil_filter=()
-if [ ${#pythons[@]} -gt 0 ]; then
-    scaling_filter=(--benchmark_filter="-$scaling_compared")
+gil_filter=() compare_scaling=0 scaling_excluded=$scaling_skip
+if [ ${#pythons[@]} -gt 0 ] && want gil; then
     gil_filter=(--benchmark_filter="-$gil_compared")
+    if want scaling; then
+        scaling_excluded+="${scaling_excluded:+|}${scaling_compared#^}"
+        compare_scaling=1
+    fi
 fi
+scaling_filter=()
+[ -n "$scaling_excluded" ] && scaling_filter=(--benchmark_filter="-^($scaling_excluded)")
 cpython+=(--mixed-workers "$((2 * pus))")
 [ $quick -eq 1 ] || cpython+=(--sleep-max-workers "$(( 4 * pus > 64 ? 4 * pus : 64 ))")
 
@@ -134,19 +234,23 @@ compare_passes() {
     local p py rc=0
     mkdir -p "$run/passes"
     for p in $(seq "$repetitions"); do
-        rt_log "racetrack: comparison pass $p of $repetitions: emulated, then ${pythons[*]}"
-        OUT=passes/bench_scaling.$p run_bench bench_scaling "${once[@]}" \
-            --benchmark_min_time="$min_time" "${scaling[@]}" --capacity-trials=1 \
-            --benchmark_filter="$scaling_compared" || rc=1
+        step "comparison pass $p: emulated, then ${pythons[*]}"
+        if [ $compare_scaling -eq 1 ]; then
+            OUT=passes/bench_scaling.$p run_bench bench_scaling "${once[@]}" \
+                --benchmark_min_time="$min_time" "${scaling[@]}" --capacity-trials=1 \
+                --benchmark_filter="$scaling_compared" || rc=1
+        fi
         OUT=passes/bench_gil.$p run_bench bench_gil "${once[@]}" \
             --benchmark_min_time="$min_time" "${gil[@]}" --benchmark_filter="$gil_compared" || rc=1
         for py in "${pythons[@]}"; do
-            "$py" "$RT_ROOT/scripts/cpython_gil.py" --repetitions 1 "${cpython[@]}" \
+            run_child "$py" "$RT_ROOT/scripts/cpython_gil.py" --repetitions 1 "${cpython[@]}" \
                 --out "$run/passes/$py.$p.json" >>"$run/cpython_gil.log" 2>&1 ||
                 { rt_log "racetrack: $py cpython_gil.py failed; see $run/cpython_gil.log"; rc=1; }
         done
     done
-    merge_json "$run/bench_scaling.json" "$run/bench_scaling.json" "$run"/passes/bench_scaling.*.json || rc=1
+    if [ $compare_scaling -eq 1 ]; then
+        merge_json "$run/bench_scaling.json" "$run/bench_scaling.json" "$run"/passes/bench_scaling.*.json || rc=1
+    fi
     merge_json "$run/bench_gil.json" "$run/bench_gil.json" "$run"/passes/bench_gil.*.json || rc=1
     for py in "${pythons[@]}"; do
         local out=cpython
@@ -156,32 +260,60 @@ compare_passes() {
     return $rc
 }
 
-status=0
-run_bench bench_counter "${common[@]}" "${max_flag[@]}" --benchmark_min_time="$min_time" || status=1
-rt_log "racetrack: [bench_counter --tutorial] 2 threads x 1,000,000, $trials trials"
-"$RT_BIN/bench_counter" --tutorial --policy "$policy" --trials "$trials" --variants all \
-    --tutorial-out "$run/counter_tutorial.json" >"$run/counter_tutorial.txt" 2>&1 || status=1
-run_bench bench_shim --policy "$policy" --benchmark_repetitions="$shim_reps" \
-    --benchmark_enable_random_interleaving=true --benchmark_out_format=json \
-    --benchmark_min_time="$shim_min_time" --summary-out "$run/shim_summary.json" || status=1
-
-run_bench bench_scaling "${common[@]}" --benchmark_min_time="$min_time" "${scaling[@]}" \
-    "${scaling_filter[@]}" --capacity-out "$run/scaling_capacity.json" || status=1
-
-run_bench bench_create "${common[@]}" --benchmark_min_time="$min_time" || status=1
-# bench_ipc places its pairs itself (same PU, other core, ...): no --policy.
-run_bench bench_ipc --benchmark_repetitions="$repetitions" --benchmark_enable_random_interleaving=true \
-    --benchmark_out_format=json --benchmark_min_time="$min_time" "${ipc[@]}" || status=1
-run_bench bench_gil "${common[@]}" --benchmark_min_time="$min_time" "${gil[@]}" \
-    "${gil_filter[@]}" || status=1
-if [ ${#pythons[@]} -gt 0 ]; then
-    compare_passes || status=1
-else
-    rt_log "racetrack: no python3: the comparison with real CPython is skipped"
-    echo "skipped: no python3 on this machine" >"$run/cpython_gil.skipped"
+want counter && plan_step bench_counter && plan_step counter_tutorial
+want shim && plan_step bench_shim
+want scaling && plan_step bench_scaling
+want cost && plan_step bench_create && plan_step bench_ipc
+if want gil; then
+    plan_step bench_gil
+    if [ ${#pythons[@]} -gt 0 ]; then
+        for p in $(seq "$repetitions"); do plan_step "comparison pass $p: emulated, then ${pythons[*]}"; done
+    fi
 fi
-command -v python2.7 >/dev/null && python2.7 -c pass 2>/dev/null ||
-    echo "skipped: no python2.7 on this machine" >"$run/cpython2_gil.skipped"
+plan_step "plots, summary and report"
+
+status=0
+if want counter; then
+    step bench_counter
+    run_bench bench_counter "${common[@]}" "${max_flag[@]}" --benchmark_min_time="$min_time" || status=1
+    step counter_tutorial
+    rt_log "racetrack:   bench_counter --tutorial: 2 threads x 1,000,000, $trials trials"
+    run_child "$RT_BIN/bench_counter" --tutorial --policy "$policy" --trials "$trials" --variants all \
+        --tutorial-out "$run/counter_tutorial.json" >"$run/counter_tutorial.txt" 2>&1 || status=1
+fi
+if want shim; then
+    step bench_shim
+    run_bench bench_shim --policy "$policy" --benchmark_repetitions="$shim_reps" \
+        --benchmark_enable_random_interleaving=true --benchmark_out_format=json \
+        --benchmark_min_time="$shim_min_time" --summary-out "$run/shim_summary.json" || status=1
+fi
+if want scaling; then
+    step bench_scaling
+    run_bench bench_scaling "${common[@]}" --benchmark_min_time="$min_time" "${scaling[@]}" \
+        "${scaling_filter[@]}" --capacity-out "$run/scaling_capacity.json" || status=1
+fi
+if want cost; then
+    step bench_create
+    run_bench bench_create "${common[@]}" --benchmark_min_time="$min_time" || status=1
+    # bench_ipc places its pairs itself (same PU, other core, ...): no --policy.
+    step bench_ipc
+    run_bench bench_ipc --benchmark_repetitions="$repetitions" --benchmark_enable_random_interleaving=true \
+        --benchmark_out_format=json --benchmark_min_time="$min_time" "${ipc[@]}" || status=1
+fi
+if want gil; then
+    step bench_gil
+    run_bench bench_gil "${common[@]}" --benchmark_min_time="$min_time" "${gil[@]}" \
+        "${gil_filter[@]}" || status=1
+    if [ ${#pythons[@]} -gt 0 ]; then
+        compare_passes || status=1
+    fi
+    command -v python3 >/dev/null && python3 -c pass 2>/dev/null || {
+        rt_log "racetrack: no python3: the comparison with real CPython is skipped"
+        echo "skipped: no python3 on this machine" >"$run/cpython_gil.skipped"; }
+    command -v python2.7 >/dev/null && python2.7 -c pass 2>/dev/null ||
+        echo "skipped: no python2.7 on this machine" >"$run/cpython2_gil.skipped"
+fi
+step "plots, summary and report"
 
 caption="$(hostname -s), $(date -u +%Y-%m-%d), $pus PUs / $cores cores, policy $policy; median of $repetitions repetitions, bars: quartiles"
 plot_metric() {   # json metric match base title ylabel [plot.sh flags]; X=wait_pct for another x
@@ -330,20 +462,19 @@ if [ -r "$run/bench_gil.json" ]; then
     fi
 fi
 
-python_versions=""
-for py in "${pythons[@]}"; do
-    python_versions+="${python_versions:+; }$py $("$py" -c 'import platform; print(platform.python_version())')"
-done
 rt_environment_json "$run" "$cmdline" "$load_before" "$started" "$profile" "$repetitions" "$policy" \
     "${python_versions:-none}"
 ln -sfn "$(basename "$run")" "$results/latest"
-if [ $status -eq 0 ]; then
+if [ $status -eq 0 ] && everything; then
     "$RT_ROOT/scripts/summary.sh" "$run" >/dev/null || status=1
 fi
+"$RT_ROOT/scripts/report.sh" "$run" >/dev/null || status=1
+printf '%s\t%s\t%d\n' "$profile" "${steps[-1]}" $((SECONDS - step_t0)) >>"$run/steps.tsv"
 if [ $status -eq 0 ]; then
     rm -f "$run/INCOMPLETE"
     rt_log "racetrack: done: $run"
 else
+    echo "a step failed; see the run's logs" >"$run/INCOMPLETE"
     rt_log "racetrack: finished with errors; $run is marked INCOMPLETE"
 fi
 exit $status
