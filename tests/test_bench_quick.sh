@@ -87,6 +87,9 @@ ok "and says the comparison was skipped" grep -q 'Real CPython comparison (cpyth
 ok "lost-fraction TSV covers racy at 2 workers" grep -qP '^counter/racy\t2\t3\t' "$run/counter_lost_fraction.tsv"
 jq_ok "shim summary has both bodies" "$run/shim_summary.json" '[.bodies[].body] == ["barrier", "atomic_relaxed"]'
 jq_ok "environment names the machine" "$run/environment.json" '.pus >= 1 and (.command_line | test("--quick"))'
+jq_ok "environment: SMT, flags, turbo, capacity, profile, topology XML" "$run/environment.json" \
+    '(.smt >= 1) and (.cflags | test("-O2")) and has("turbo") and has("governor") and (.capacity.before > 0)
+     and .profile == "quick" and .repetitions == 3 and (.topology_xml | startswith("<?xml"))'
 
 # The report, and each step's time for the next run's estimate.
 ok "REPORT.md has the four claims" test "$(grep -c '^## [1-4]\. ' "$run/REPORT.md")" -eq 4

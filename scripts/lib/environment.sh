@@ -10,7 +10,7 @@ rt_environment_json() {
     local dir=$1 cmdline=$2 load_before=$3 started=$4 profile=$5 repetitions=$6 policy=$7
     local pythons=$8 cflags turbo capacity='null'
     # The flags the benchmarks were built with, as they report them.
-    cflags=$(jq -r '.context."racetrack.cflags" // empty' "$dir"/bench_*.json 2>/dev/null | head -1)
+    cflags=$(jq -r '.context."racetrack.cflags" // empty' "$dir"/bench_*.json 2>/dev/null | head -1 || true)
     # Turbo: AMD and acpi-cpufreq's boost (1 on), intel_pstate's no_turbo (0 on).
     if [ -r /sys/devices/system/cpu/cpufreq/boost ]; then
         turbo=$([ "$(cat /sys/devices/system/cpu/cpufreq/boost)" = 1 ] && echo on || echo off)
@@ -21,7 +21,7 @@ rt_environment_json() {
     fi
     [ -r "$dir/scaling_capacity.json" ] &&
         capacity=$(jq -c '{before: .before.capacity, after: .after.capacity}' "$dir/scaling_capacity.json")
-    lstopo-no-graphics --of xml >"$dir/topology.xml" 2>/dev/null || true
+    lstopo-no-graphics --of xml >"$dir/topology.xml" 2>/dev/null || : >"$dir/topology.xml"
     # The hypervisor and the container, apart: either can be present alone.
     local virt container
     virt=$(systemd-detect-virt --vm 2>/dev/null || true)
@@ -59,6 +59,7 @@ rt_environment_json() {
         --arg build_type "$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$RT_BUILD/CMakeCache.txt" 2>/dev/null)" \
         --arg turbo "$turbo" \
         --argjson capacity "$capacity" \
+        --rawfile topology_xml "$dir/topology.xml" \
         '{host: $host, date: $date, started: $started, kernel: $kernel, cpu_model: $cpu,
           pus: ($pus | tonumber? // $pus), cores: ($cores | tonumber? // $cores),
           packages: ($packages | tonumber? // $packages), nproc: ($nproc | tonumber),
@@ -68,6 +69,7 @@ rt_environment_json() {
           governor: $governor, turbo: $turbo, aslr: $aslr, virtual: $virtual, container: $container,
           load_before: $load_before, load_after: $load_after, capacity: $capacity,
           profile: $profile, repetitions: ($repetitions | tonumber? // $repetitions), policy: $policy,
-          pythons: $pythons, topology: "topology.xml", command_line: $cmdline}' \
+          pythons: $pythons, command_line: $cmdline, topology_file: "topology.xml",
+          topology_xml: $topology_xml}' \
         | rt_atomic_write "$dir/environment.json"
 }
