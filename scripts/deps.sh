@@ -11,6 +11,7 @@ RT_PACKAGES=(
     libhwloc-dev hwloc
     gnuplot-nox fonts-liberation
     jq
+    valgrind          # tests: memcheck on a quick run of each benchmark
 )
 
 missing=()
