@@ -17,6 +17,7 @@
  * Tutorial mode (--tutorial): the textbook scenario, 2 threads x 1,000,000,
  * over --trials trials, printed as "expected 2,000,000, got ...".
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "counter_variants.h"
 #include "flags.h"
 #include "machine.h"
+#include "outfile.h"
 #include "shim/rt_bench.h"
 #include "team/team.h"
 
@@ -259,11 +261,16 @@ static int run_tutorial(const rt_machine *m, const char *prog)
     char err[256], pair[64] = "";
     if (tutorial_workers == 2 && rt_plan(&m->place, 2, plan, err, sizeof err) == 0)
         snprintf(pair, sizeof pair, ", pair: %s", rt_pair_relation(&m->topo, plan[0], plan[1]));
+    rt_outfile out;
     FILE *json = NULL;
-    if (tutorial_out && !(json = fopen(tutorial_out, "w"))) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "--tutorial-out: cannot write '%s'", tutorial_out);
-        rt_usage_error(prog, msg);
+    if (tutorial_out) {
+        if (rt_outfile_open(&out, tutorial_out) < 0) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "--tutorial-out: cannot write '%s': %s", tutorial_out,
+                     strerror(errno));
+            rt_usage_error(prog, msg);
+        }
+        json = out.f;
     }
     printf("counter += 1: %lld threads x %lld increments, %lld trials per variant "
            "(policy %s%s)\n",
@@ -281,8 +288,11 @@ static int run_tutorial(const rt_machine *m, const char *prog)
             rc = 1;
     if (json) {
         fprintf(json, "\n]}\n");
-        if (fclose(json) != 0)
+        if (rt_outfile_commit(&out) < 0) {
+            fprintf(stderr, "%s: --tutorial-out: cannot write '%s': %s\n", prog, tutorial_out,
+                    strerror(errno));
             rc = 1;
+        }
     }
     return rc;
 }

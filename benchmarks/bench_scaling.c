@@ -39,6 +39,7 @@
  * The machine's parallel capacity (capacity.h) is measured before and after
  * the sweeps: before into the JSON context, both into --capacity-out.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@
 #include "flags.h"
 #include "gil/gil_mode.h"
 #include "machine.h"
+#include "outfile.h"
 #include "shim/rt_bench.h"
 #include "team/capacity.h"
 #include "team/rounds.h"
@@ -494,15 +496,16 @@ static void capacity_json(FILE *f, const char *key, const rt_capacity *c, bool l
 
 static int write_capacity(const rt_capacity *before, const rt_capacity *after)
 {
-    FILE *f = fopen(capacity_out, "w");
-    if (!f)
+    rt_outfile out;
+    if (rt_outfile_open(&out, capacity_out) < 0)
         return -1;
+    FILE *f = out.f;
     fprintf(f, "{\n  \"pus\": %d,\n  \"cores\": %d,\n", rt_topo_allowed_pus(&machine.topo),
             rt_topo_cores(&machine.topo));
     capacity_json(f, "before", before, false);
     capacity_json(f, "after", after, true);
     fprintf(f, "}\n");
-    return fclose(f);
+    return rt_outfile_commit(&out);
 }
 
 int main(int argc, char **argv)
@@ -589,7 +592,8 @@ int main(int argc, char **argv)
     else if (errors > 0)
         fprintf(stderr, "bench_scaling: %d runs reported errors\n", errors);
     if (capacity_out && write_capacity(&before, &after) != 0) {
-        fprintf(stderr, "bench_scaling: cannot write --capacity-out '%s'\n", capacity_out);
+        fprintf(stderr, "bench_scaling: cannot write --capacity-out '%s': %s\n", capacity_out,
+                strerror(errno));
         rc = 1;
     }
     rt_shutdown();

@@ -14,12 +14,14 @@
  * hooks, arguments, manual time, placement, misuse) for the tests.
  */
 #include <stdatomic.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flags.h"
 #include "machine.h"
+#include "outfile.h"
 #include "shim/rt_bench.h"
 
 static const char summary[] =
@@ -103,10 +105,15 @@ static int report_ratios(void)
 {
     ratio r[] = { { "barrier", 0, 0, 0, 0 }, { "atomic_relaxed", 0, 0, 0, 0 } };
     int over = 0, found = 0;
-    FILE *out = summary_out ? fopen(summary_out, "w") : NULL;
-    if (summary_out && !out) {
-        fprintf(stderr, "bench_shim: --summary-out: cannot write '%s'\n", summary_out);
-        return -1;
+    rt_outfile file;
+    FILE *out = NULL;
+    if (summary_out) {
+        if (rt_outfile_open(&file, summary_out) < 0) {
+            fprintf(stderr, "bench_shim: --summary-out: cannot write '%s': %s\n", summary_out,
+                    strerror(errno));
+            return -1;
+        }
+        out = file.f;
     }
     if (out)
         fprintf(out, "{\"max_ratio\": %g, \"bodies\": [", max_ratio);
@@ -132,7 +139,11 @@ static int report_ratios(void)
     }
     if (out) {
         fprintf(out, "]}\n");
-        fclose(out);
+        if (rt_outfile_commit(&file) < 0) {
+            fprintf(stderr, "bench_shim: --summary-out: cannot write '%s': %s\n", summary_out,
+                    strerror(errno));
+            return -1;
+        }
     }
     return over;
 }

@@ -88,11 +88,12 @@ else
     cpython=()
 fi
 
+# Refused before anything is installed, built or run.
+mkdir -p "$results" 2>/dev/null && [ -w "$results" ] ||
+    rt_usage_error "--results: cannot write to '$results'; valid: a folder this user can create and write"
+
 "$RT_ROOT/scripts/deps.sh"
 "$RT_ROOT/scripts/build.sh"
-
-mkdir -p "$results" 2>/dev/null && [ -w "$results" ] ||
-    rt_usage_error "--results: cannot write to '$results'"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 run="$results/$(hostname -s)-$stamp"
 mkdir "$run" 2>/dev/null || rt_usage_error "run folder '$run' already exists; never reused"
@@ -187,7 +188,11 @@ run_bench() {
     local name=$1 out=${OUT:-$1}; shift
     rt_log "racetrack:   $name $*"
     run_child "$RT_BIN/$name" "$@" --benchmark_out="$run/$out.json.tmp" >"$run/$out.log" 2>&1 ||
-        { rt_log "racetrack: $name failed; see $run/$out.log"; return 1; }
+        { rt_log "racetrack: $name failed; see $run/$out.log"; rm -f "$run/$out.json.tmp"; return 1; }
+    # A full disk can leave a truncated file behind a successful exit.
+    jq -e .benchmarks "$run/$out.json.tmp" >/dev/null 2>&1 ||
+        { rt_log "racetrack: $name wrote no valid JSON (is the disk full? $(df -h --output=avail "$run" 2>/dev/null | tail -1 | tr -d ' ') free)"
+          rm -f "$run/$out.json.tmp"; return 1; }
     mv "$run/$out.json.tmp" "$run/$out.json"
 }
 

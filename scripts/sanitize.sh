@@ -28,7 +28,7 @@ if [ "$kind" = asan ] || [ "$kind" = all ]; then
     rt_log "racetrack: tests under AddressSanitizer + UndefinedBehaviorSanitizer"
     (cd "$RT_ROOT/build-asan" &&
         ASAN_OPTIONS=detect_leaks=1:handle_segv=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --output-on-failure -E '^(bench_quick|interrupt|tsan|valgrind)$' "$@") || status=1
+        ctest --output-on-failure -E '^(bench_quick|interrupt|tsan|valgrind|faults)$' "$@") || status=1
 fi
 if [ "$kind" = tsan ] || [ "$kind" = all ]; then
     build "$RT_ROOT/build-tsan" thread

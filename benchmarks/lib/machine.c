@@ -2,6 +2,7 @@
  * machine.c - topology, placement from flags, and machine facts.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,7 +135,27 @@ static void record_machine(const rt_machine *m)
         rt_contextf("machine.kernel", "%s %s", u.sysname, u.release);
     rt_context("placement.policy", rt_policy_name(m->place.policy));
     rt_context("placement.oversubscribe", m->place.oversubscribe ? "yes" : "no");
-    rt_context("placement.binding", m->topo.this_system ? "hwloc" : "unavailable");
+    rt_context("placement.binding", m->binding);
+}
+
+/* Binding that is not permitted or not supported (a restricted container,
+ * a seccomp filter) is not an error: every run goes on unpinned, its label
+ * says binding=failed and its bind_failures counter counts.  Said once,
+ * here, and recorded in the context. */
+static void probe_binding(rt_machine *m, const char *prog)
+{
+    if (!m->topo.this_system) {
+        snprintf(m->binding, sizeof m->binding, "unavailable");
+        return;
+    }
+    if (rt_bind_probe(&m->topo) == 0) {
+        snprintf(m->binding, sizeof m->binding, "hwloc");
+        return;
+    }
+    snprintf(m->binding, sizeof m->binding, "not permitted (%s): running unpinned",
+             strerror(errno));
+    fprintf(stderr, "%s: cannot bind threads to PUs here (%s): running unpinned; every run's "
+            "label says binding=failed\n", prog, strerror(errno));
 }
 
 void rt_machine_init(rt_machine *m, const char *prog, const rt_place_opts *o, int max_workers)
@@ -165,6 +186,7 @@ void rt_machine_init(rt_machine *m, const char *prog, const rt_place_opts *o, in
     }
     if (rt_plan_check(&m->place, max_workers, err, sizeof err) < 0)
         rt_usage_error(prog, err);
+    probe_binding(m, prog);
     record_machine(m);
 }
 

@@ -33,6 +33,7 @@ typedef struct rt_machine {
     rt_placement place;
     int *cpus;                  /* parsed --cpus */
     char virt[64];              /* "kvm", "none", ... */
+    char binding[160];          /* "hwloc", "unavailable", or why not permitted */
 } rt_machine;
 
 /* Load the topology, build the placement, check that it can place

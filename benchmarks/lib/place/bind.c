@@ -45,6 +45,22 @@ void rt_thread_mask_restore(const rt_topo *t, hwloc_bitmap_t saved)
     hwloc_bitmap_free(saved);
 }
 
+int rt_bind_probe(const rt_topo *t)
+{
+    if (!t->this_system) {
+        errno = ENOSYS;
+        return -1;
+    }
+    hwloc_bitmap_t set = rt_thread_mask_save(t);
+    if (!set)
+        return -1;
+    int rc = hwloc_set_cpubind(t->topo, set, HWLOC_CPUBIND_THREAD);
+    int saved = errno;
+    hwloc_bitmap_free(set);
+    errno = saved;
+    return rc < 0 ? -1 : 0;
+}
+
 int rt_current_cpu(void)
 {
     return sched_getcpu();

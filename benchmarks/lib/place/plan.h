@@ -103,6 +103,10 @@ extern const char *const rt_pair_kind_names[];   /* NULL-terminated */
 int rt_pair_find(const rt_topo *t, rt_pair_kind kind, int out[2]);
 
 int rt_bind_thread(const rt_topo *t, int pu);
+/* May this thread bind itself here?  Binds it to the set it already has:
+ * 0, or -1 with errno (EPERM, EINVAL in a restricted container, ENOSYS on a
+ * synthetic topology). */
+int rt_bind_probe(const rt_topo *t);
 /* Save and restore the calling thread's CPU mask. */
 hwloc_bitmap_t rt_thread_mask_save(const rt_topo *t);
 void rt_thread_mask_restore(const rt_topo *t, hwloc_bitmap_t saved);
