@@ -22,7 +22,8 @@
  *        how late a worker runs after a condition-variable signal or after
  *        its sleep's deadline (what threading.Event and threading.Timer
  *        rely on), with the machine idle or every PU busy: median, p99 and
- *        max of --wake-samples samples.
+ *        max of --wake-samples samples.  The two workers sit on the closest
+ *        two cores the machine has (--wake-pair; the pair is in the label).
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -62,7 +63,10 @@ static int64_t ring_bytes = 1 << 20;
 static bool check_every_byte = false;
 static const char *wake_kinds_text = "signal,deadline";
 static const char *wake_loads_text = "idle,busy";
-static int wake_pair = RT_PAIR_OTHER_CORE;
+/* "closest-cores" (0), then the pair kinds in rt_pair_kind order (k + 1). */
+static const char *const wake_pair_names[] = { "closest-cores", "same-pu", "smt-siblings",
+                                               "other-core", "other-l3", "other-package", NULL };
+static int wake_pair_choice = 0;
 static int64_t wake_samples = 200;
 static int64_t wake_gap_us = 1000;
 
@@ -90,8 +94,9 @@ static rt_flag flags[] = {
     { "wake-kinds", RT_FLAG_STRING, &wake_kinds_text, 0, 0, NULL, "signal, deadline", false },
     { "wake-loads", RT_FLAG_STRING, &wake_loads_text, 0, 0, NULL,
       "idle, busy (a spinning thread on every PU)", false },
-    { "wake-pair", RT_FLAG_CHOICE, &wake_pair, 0, 0, rt_pair_kind_names,
-      "wake-up: where the two workers sit", false },
+    { "wake-pair", RT_FLAG_CHOICE, &wake_pair_choice, 0, 0, wake_pair_names,
+      "wake-up: where the two workers sit (closest-cores: the nearest two cores the machine "
+      "has, see each run's label)", false },
     { "wake-samples", RT_FLAG_INT, &wake_samples, 1, 1e7, NULL,
       "wake-up: samples per timed round", false },
     { "wake-gap-us", RT_FLAG_INT, &wake_gap_us, 1, 1e7, NULL,
@@ -439,6 +444,8 @@ int main(int argc, char **argv)
     rt_machine_init(&machine, argv[0], &opts, 1);
     place_pairs();
     int npairs = chosen_pairs(pairs);
+    int wake_pair = wake_pair_choice == 0 ? (int)rt_pair_closest_cores(&machine.topo)
+                                          : wake_pair_choice - 1;
     if (pair_cpus[wake_pair][0] < 0) {
         snprintf(err, sizeof err, "--wake-pair: this machine has no two allowed PUs that are %s",
                  rt_pair_kind_names[wake_pair]);
@@ -451,6 +458,7 @@ int main(int argc, char **argv)
             snprintf(key, sizeof key, "pair.%s", rt_pair_kind_names[k]);
             rt_contextf(key, "%d,%d", pair_cpus[k][0], pair_cpus[k][1]);
         }
+    rt_context("wakeup.pair", rt_pair_kind_names[wake_pair]);
     rt_contextf("wakeup.timer_slack_ns", "%d", prctl(PR_GET_TIMERSLACK));
 
     for (int m = 0; m < nmechs; m++) {

@@ -15,6 +15,7 @@
 #define TOPO_1x4 "pack:1 core:4 pu:1"
 #define TOPO_4x16x2 "pack:4 numa:1 core:16 pu:2"
 #define TOPO_L3 "pack:2 l3:2 core:4 pu:2"
+#define TOPO_L3_PER_CORE "pack:1 l3:2 core:1 pu:1"   /* a KVM guest seen here */
 
 static void load(rt_topo *t, const char *desc, const char *restrict_to)
 {
@@ -215,6 +216,31 @@ static void test_pair_find(void)
     expect_pair(&t, "intel", RT_PAIR_SMT, 0, 16);
     expect_pair(&t, "intel", RT_PAIR_OTHER_PACKAGE, 0, 8);
     rt_topo_destroy(&t);
+    load(&t, TOPO_L3_PER_CORE, NULL);  /* every core its own L3: no other-core pair */
+    expect_pair(&t, "l3 per core", RT_PAIR_OTHER_CORE, -1, -1);
+    expect_pair(&t, "l3 per core", RT_PAIR_OTHER_L3, 0, 1);
+    rt_topo_destroy(&t);
+}
+
+/* The default "two different cores": the closest such pair there is. */
+static void expect_closest(const char *desc, const char *restrict_to, rt_pair_kind want)
+{
+    rt_topo t;
+    load(&t, desc, restrict_to);
+    rt_pair_kind got = rt_pair_closest_cores(&t);
+    CHECK(got == want, "%s (%s): closest cores %s, want %s", desc,
+          restrict_to ? restrict_to : "all", rt_pair_kind_names[got], rt_pair_kind_names[want]);
+    rt_topo_destroy(&t);
+}
+
+static void test_pair_closest(void)
+{
+    expect_closest(TOPO_L3, NULL, RT_PAIR_OTHER_CORE);
+    expect_closest(TOPO_L3_PER_CORE, NULL, RT_PAIR_OTHER_L3);
+    expect_closest(TOPO_L3, "0,8", RT_PAIR_OTHER_L3);
+    expect_closest(TOPO_2x8x2_INTEL, "0,8,16", RT_PAIR_OTHER_PACKAGE);
+    expect_closest(TOPO_2x8x2_INTEL, "0,16", RT_PAIR_SMT);
+    expect_closest(TOPO_1x4, "2", RT_PAIR_SAME_PU);
 }
 
 static void test_cpulist(void)
@@ -265,6 +291,7 @@ int main(void)
     test_restricted();
     test_pairs();
     test_pair_find();
+    test_pair_closest();
     test_cpulist();
     test_binding_smoke();
     return check_summary();

@@ -252,3 +252,14 @@ int rt_pair_find(const rt_topo *t, rt_pair_kind kind, int out[2])
     hwloc_bitmap_foreach_end();
     return -1;
 }
+
+rt_pair_kind rt_pair_closest_cores(const rt_topo *t)
+{
+    static const rt_pair_kind order[] = { RT_PAIR_OTHER_CORE, RT_PAIR_OTHER_L3,
+                                          RT_PAIR_OTHER_PACKAGE, RT_PAIR_SMT };
+    int pair[2];
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (rt_pair_find(t, order[i], pair) == 0)
+            return order[i];
+    return RT_PAIR_SAME_PU;
+}

@@ -101,6 +101,11 @@ typedef enum rt_pair_kind {
 } rt_pair_kind;
 extern const char *const rt_pair_kind_names[];   /* NULL-terminated */
 int rt_pair_find(const rt_topo *t, rt_pair_kind kind, int out[2]);
+/* The closest kind of pair on two different cores that the machine has:
+ * other-core, else other-l3 (a VM may give every core its own L3), else
+ * other-package; with a single core, smt-siblings; with a single PU,
+ * same-pu.  The default wherever "two workers on different cores" is meant. */
+rt_pair_kind rt_pair_closest_cores(const rt_topo *t);
 
 int rt_bind_thread(const rt_topo *t, int pu);
 /* May this thread bind itself here?  Binds it to the set it already has:
