@@ -10,7 +10,8 @@
 # first field (cpython for scripts/cpython_gil.py).
 # usage: slowdown.sh IN.tsv > OUT.tsv
 source "$(dirname "$0")/lib/common.sh"
-[ $# -eq 1 ] && [ -r "$1" ] || rt_usage_error "usage: slowdown.sh IN.tsv (a readable convoy TSV)"
+[ $# -eq 1 ] || rt_usage_error "usage: slowdown.sh IN.tsv (one convoy TSV)"
+[ -r "$1" ] || rt_usage_error "'$1' is not a readable convoy TSV; usage: slowdown.sh IN.tsv"
 awk -F'\t' -v OFS='\t' '
     NR == 1 { print "series", "interval_us", "n", "mean", "stddev", "median", "q1", "q3", "min", "max"; next }
     {

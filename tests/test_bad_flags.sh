@@ -65,7 +65,7 @@ if command -v python3 >/dev/null; then
         ok "cpython_gil.py $args: no output file" test ! -e "$T_TMP/c.json"
     done
 fi
-for s in bench json2tsv plot report compare cdf; do
+for s in bench json2tsv plot report compare cdf speedup bars sanitize; do
     "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"
     rc=$?
     ok "scripts/$s.sh --no-such-flag: exit 2 (got $rc)" test $rc -eq 2
@@ -76,6 +76,11 @@ ok "bench.sh --repetitions 4 (even): exit 2" test $? -eq 2
 ok "bench.sh --repetitions names the flag" grep -q -- "--repetitions" "$T_TMP/err"
 "$RT_SOURCE/scripts/bench.sh" --policy sideways >/dev/null 2>"$T_TMP/err"
 ok "bench.sh --policy sideways: exit 2" test $? -eq 2
+for s in slowdown summary update_readme; do
+    "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"
+    ok "scripts/$s.sh --no-such-flag: exit 2, one line naming it" \
+        test $? -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- --no-such-flag "$T_TMP/err")" -eq 1
+done
 "$RT_SOURCE/scripts/bench.sh" --only counter,gossip --results "$T_TMP/none" >/dev/null 2>"$T_TMP/err"
 ok "bench.sh --only counter,gossip: exit 2" test $? -eq 2
 ok "bench.sh --only names the flag and the areas" grep -q -- "--only: 'gossip' is not an area; valid: comma-separated areas of: counter, shim, scaling, cost, gil" "$T_TMP/err"

@@ -2,8 +2,10 @@
 # scripts/bench.sh stopped by SIGINT in the middle of a benchmark: it exits
 # 130, the run is marked INCOMPLETE (saying why), what finished is intact
 # and valid, the interrupted step leaves no partial file, and no process of
-# the run is left.  (env --default-signal: a background job of a
-# non-interactive shell starts with SIGINT ignored.)
+# the run is left.  Then SIGTERM at other moments (while installing and
+# building, early in a benchmark, later): the same, exit 143.  (env
+# --default-signal: a background job of a non-interactive shell starts with
+# SIGINT ignored.)
 source "$(dirname "$0")/lib.sh"
 res=$T_TMP/results
 env --default-signal=INT "$RT_SOURCE/scripts/bench.sh" --quick --only cost --results "$res" \
@@ -28,4 +30,24 @@ ok "no bench_ipc.json from the interrupted step" test ! -e "$run/bench_ipc.json"
 sleep 0.5
 ok "no process of the run is left" test "$(pgrep -f -- "$run" | wc -l)" -eq 0
 ok "results/latest points to the run" test "$(readlink "$res/latest")" = "$(basename "$run")"
+
+for delay in 0.2 1.5 4; do
+    res=$T_TMP/term-$delay
+    "$RT_SOURCE/scripts/bench.sh" --quick --only cost --results "$res" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -TERM "$pid"
+    wait "$pid"
+    rc=$?
+    run=$(find "$res" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | head -1)
+    ok "SIGTERM after ${delay}s: exit 143 (exit $rc)" test $rc -eq 143
+    if [ -n "$run" ]; then
+        ok "SIGTERM after ${delay}s: INCOMPLETE says why" grep -q "stopped by SIGTERM" "$run/INCOMPLETE"
+        ok "SIGTERM after ${delay}s: every JSON left is valid" \
+            test -z "$(find "$run" -name '*.json' -exec sh -c 'jq -e . "$1" >/dev/null 2>&1 || echo "$1"' _ {} \;)"
+        ok "SIGTERM after ${delay}s: no partial file" test -z "$(find "$run" -name '*.tmp*')"
+    fi
+    sleep 0.5
+    ok "SIGTERM after ${delay}s: no process of the run left" test "$(pgrep -fc -- "$res")" -eq 0
+done
 t_done
