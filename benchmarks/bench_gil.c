@@ -14,8 +14,10 @@
  *                                  one thread doing always-ready I/O (read1:
  *                                  a 1-byte read of /dev/zero; socketpair:
  *                                  send + recv; echo: a round trip to a
- *                                  process) for --convoy-ms, beside K
- *                                  CPU-bound threads, at switch interval I
+ *                                  process) for --convoy-ms (beside CPU
+ *                                  threads, at least --convoy-min-intervals
+ *                                  switch intervals), beside K CPU-bound
+ *                                  threads, at switch interval I
  * I/O-bound and mixed work under the GIL are modes of bench_scaling's
  * workloads (sleep, tcp, mixed; gil/gil_mode.h), not repeated here.
  * Each run reports items_per_second (or io_ops_per_second), the GIL's
@@ -60,6 +62,7 @@ static const char *convoy_intervals_text = "500,5000,50000";
 static const char *convoy_ops_text = "read1,socketpair,echo";
 static int64_t convoy_max_cpu = 2;
 static int64_t convoy_ms = 200;
+static int64_t convoy_min_intervals = 20;
 static int64_t io_units_per_op = 30;
 static double steps_per_us = 0;          /* 0: calibrate */
 
@@ -83,6 +86,9 @@ static rt_flag flags[] = {
       "convoy: 0 .. this many CPU-bound threads beside the I/O one", false },
     { "convoy-ms", RT_FLAG_INT, &convoy_ms, 1, 600000, NULL,
       "convoy: how long the I/O thread runs per round", false },
+    { "convoy-min-intervals", RT_FLAG_INT, &convoy_min_intervals, 0, 100000, NULL,
+      "convoy: beside CPU threads, a round lasts at least this many switch intervals (the "
+      "I/O thread gets the GIL back about once per interval)", false },
     { "io-units-per-op", RT_FLAG_INT, &io_units_per_op, 0, 1e9, NULL,
       "convoy: units of bytecode between two I/O operations (the loop and the call)", false },
     { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
@@ -186,6 +192,16 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
     }
 }
 
+/* How long the convoy's I/O thread runs: --convoy-ms, and beside CPU
+ * threads at least --convoy-min-intervals switch intervals, since it gets
+ * the GIL back about once per interval and a count of a few is noise. */
+static int64_t convoy_round_ns(int cpu_threads, int64_t interval_us)
+{
+    int64_t ns = convoy_ms * 1000000;
+    int64_t least = cpu_threads > 0 ? convoy_min_intervals * interval_us * 1000 : 0;
+    return ns > least ? ns : least;
+}
+
 static void bm_gil(rt_state *st, void *arg)
 {
     const experiment *e = arg;
@@ -198,7 +214,8 @@ static void bm_gil(rt_state *st, void *arg)
     char err[512] = "";
     rt_responder echo = { 0 };
     rt_gil_work_config cfg = { &gil, e->job, rt_gil_unit_steps(unit_ns, steps_per_us),
-                               units_per_item, poll_every, e->op, convoy_ms * 1000000,
+                               units_per_item, poll_every, e->op,
+                               convoy_round_ns(workers - 1, gp.switch_interval_us),
                                io_units_per_op, 0 };
     int64_t items = e->job == RT_GJ_CPU ? cpu_items : workers;
     rt_team *team = NULL;

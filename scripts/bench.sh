@@ -23,7 +23,7 @@ usage: scripts/bench.sh [flags]
 USAGE
 }
 
-scaling_skip="" quick=0 policy=compact repetitions="" max_workers=0 results="$RT_ROOT/results" only=all
+quick=0 policy=compact repetitions="" max_workers=0 results="$RT_ROOT/results" only=all
 cmdline="$0 $*"
 need() { [ $# -ge 2 ] || rt_usage_error "$1: missing value"; }
 while [ $# -gt 0 ]; do
@@ -65,12 +65,20 @@ everything() { local a; for a in $all_areas; do want "$a" || return 1; done; }
 # bench_scaling's sizes are its own defaults in the full profile (sized so
 # the harness costs under 1 % of a round); quick sweeps waiting work to 16
 # workers with smaller rounds.
+# The waiting workloads' strong sweeps under the GILs cost 2 minutes in
+# the full profile and show what their weak sweeps show; both profiles
+# leave them out to stay within their time (bench_scaling alone runs them).
+scaling_skip='scaling/(sleep|tcp|mixed)/strong/threads-(new|old)'
 if [ $quick -eq 1 ]; then
     profile=quick min_time=0.02 trials=10 shim_reps=9 shim_min_time=0.02
     scaling=(--io-max-workers=16 --cpu-strong-items=128 --sleep-strong-items=128
              --tcp-strong-items=128 --mixed-strong-items=128 --crossover-pcts=0,25,50,75,100
              --capacity-trials=3)
-    ipc=(--stream-sizes=8,512,32768,1048576 --round-trips=500 --wake-samples=50)
+    # Touching 1 GiB of 4 KiB pages takes seconds on some VMs (a fault
+    # costs ~13 us here): the full profile forks against 1 GiB, quick stops at 256 MiB.
+    create=(--fork-sizes-mib=1,16,256)
+    ipc=(--stream-sizes=8,512,32768,1048576 --stream-round-bytes=1048576 --stream-max-messages=16384
+         --round-trips=500 --wake-samples=50)
     gil=(--convoy-ms=100 --convoy-intervals-us=500,5000 --intervals-us=50,5000)
     cpython=(--countdown 3000000 --convoy-ms 100 --intervals-us 500,5000 --sleep-max-workers 16
              --mixed-pcts 0,25,50,75,100)
@@ -78,10 +86,7 @@ if [ $quick -eq 1 ]; then
 else
     profile=full min_time=0.1 trials=100 shim_reps=15 shim_min_time=0.1
     scaling=()
-    # The waiting workloads' strong sweeps under the GILs cost 2 minutes
-    # and show what their weak sweeps show; the full profile keeps it under
-    # 15 minutes on 2 cores without them (bench_scaling alone runs them).
-    scaling_skip='scaling/(sleep|tcp|mixed)/strong/threads-(new|old)' 
+    create=()
     ipc=()
     gil=()
     : "${repetitions:=5}"
@@ -299,7 +304,7 @@ if want scaling; then
 fi
 if want cost; then
     step bench_create
-    run_bench bench_create "${common[@]}" --benchmark_min_time="$min_time" || status=1
+    run_bench bench_create "${common[@]}" --benchmark_min_time="$min_time" "${create[@]}" || status=1
     # bench_ipc places its pairs itself (same PU, other core, ...): no --policy.
     step bench_ipc
     run_bench bench_ipc --benchmark_repetitions="$repetitions" --benchmark_enable_random_interleaving=true \

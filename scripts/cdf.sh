@@ -22,14 +22,22 @@ done
 [ ${#inputs[@]} -gt 0 ] || rt_usage_error "usage: cdf.sh --match REGEX RESULT.json..."
 
 printf 'series\tlatency_us\tn\tmean\tstddev\tmedian\tq1\tq3\tmin\tmax\n'
+# One row per run and edge E, named ".../beside-Kcpu/edge:E", so that one
+# json2tsv.sh call per input gives every edge's statistics.  --match is
+# applied first, to the series as json2tsv.sh names it with --x cpu.
+rows=$(mktemp)
+trap 'rm -f "$rows"' EXIT
 for f in "${inputs[@]}"; do
-    edges=$(jq -r '[.benchmarks[] | keys[] | select(test("^io_le_[0-9]+ns$"))] | unique | .[]' "$f" |
-            sed 's/^io_le_//; s/ns$//' | sort -n)
-    for e in $edges; do
-        "$RT_ROOT/scripts/json2tsv.sh" --metric "io_le_${e}ns" --x cpu --match "$match" "$f" |
-            awk -F'\t' -v OFS='\t' -v e="$e" 'NR > 1 {
-                n = split($1, p, "/"); src = p[1] == "gil" ? "emulated" : p[1]
-                s = src; for (i = 3; i <= n; i++) s = s "/" p[i]
-                $1 = s "/beside-" $2 "cpu"; $2 = e / 1000; print }'
-    done
+    jq --arg match "$match" '{benchmarks: [.benchmarks[]
+         | select(.run_name | gsub("/(threads|repeats|iterations|cpu):[0-9]+|/(real_time|manual_time)"; "")
+                  | test($match))
+         | . as $b | keys[] | select(test("^io_le_[0-9]+ns$"))
+         | . as $k | $b | .io_le = .[$k]
+         | .run_name |= (sub("/cpu:(?<k>[0-9]+)"; "/beside-\(.k)cpu")
+                         + "/edge:" + ($k | ltrimstr("io_le_") | rtrimstr("ns")))]}' "$f" >"$rows"
+    "$RT_ROOT/scripts/json2tsv.sh" --metric io_le --x edge "$rows" |
+        awk -F'\t' -v OFS='\t' 'NR > 1 {
+            n = split($1, p, "/"); src = p[1] == "gil" ? "emulated" : p[1]
+            s = src; for (i = 3; i <= n; i++) s = s "/" p[i]
+            $1 = s; $2 = $2 / 1000; print }'
 done | sort -t$'\t' -k1,1 -k2,2g

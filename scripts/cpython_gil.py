@@ -16,7 +16,9 @@ summary treat emulated and real alike:
                                       os.read of 1 byte from /dev/zero;
                                       socketpair: send + recv of 1 byte; echo:
                                       a round trip to an echo process) for
-                                      --convoy-ms beside K countdown threads,
+                                      --convoy-ms (beside CPU threads, at least
+                                      --convoy-min-intervals switch intervals)
+                                      beside K countdown threads,
                                       at switch interval <us> (2.x: i<us> is
                                       only a name; it has no switch interval);
                                       io_ops_per_second, and the latency CDF
@@ -217,6 +219,9 @@ def main():
                     help="countdown iterations per CPU-bound run, all workers together")
     ap.add_argument("--max-workers", type=int, default=2)
     ap.add_argument("--convoy-ms", type=int, default=200)
+    ap.add_argument("--convoy-min-intervals", type=int, default=20,
+                    help="beside CPU threads, a convoy round lasts at least this many "
+                         "switch intervals (bench_gil's flag of the same name)")
     ap.add_argument("--intervals-us", default="500,5000,50000")
     ap.add_argument("--max-cpu", type=int, default=2)
     ap.add_argument("--sleep-max-workers", type=int, default=64)
@@ -242,8 +247,10 @@ def main():
         if getattr(args, flag) < 1:
             ap.error("--%s: %d is invalid; valid: 1 or more" % (flag.replace("_", "-"),
                                                                getattr(args, flag)))
-    if args.max_cpu < 0:
-        ap.error("--max-cpu: %d is invalid; valid: 0 or more" % args.max_cpu)
+    for flag in ("max_cpu", "convoy_min_intervals"):
+        if getattr(args, flag) < 0:
+            ap.error("--%s: %d is invalid; valid: 0 or more" % (flag.replace("_", "-"),
+                                                               getattr(args, flag)))
 
     unit = unit_ns()
     rate = lambda x: {"items_per_second": x}
@@ -255,8 +262,10 @@ def main():
     for op in OPS:
         for iv in [NAME_INTERVAL_US] if PY2 else intervals:
             for k in range(args.max_cpu + 1):
+                ms = max(args.convoy_ms, args.convoy_min_intervals * iv / 1000.0) if k else \
+                    args.convoy_ms
                 configs.append(("convoy/%s/%s/i%d/cpu:%d" % (op, GIL, iv, k),
-                                lambda op=op, iv=iv, k=k: convoy(op, iv, k, args.convoy_ms)))
+                                lambda op=op, iv=iv, k=k, ms=ms: convoy(op, iv, k, ms)))
     n = 1
     while True:
         items = args.sleep_items
@@ -286,7 +295,7 @@ def main():
     context = {"python": platform.python_version(),
                "implementation": platform.python_implementation(), "gil": GIL,
                "unit_ns": "%.2f" % unit, "countdown": args.countdown,
-               "convoy_ms": args.convoy_ms}
+               "convoy_ms": args.convoy_ms, "convoy_min_intervals": args.convoy_min_intervals}
     if not PY2:
         context["switch_interval_default_s"] = sys.getswitchinterval()
     tmp = args.out + ".tmp"
