@@ -62,14 +62,24 @@ jq_ok "capacity before and after, within 0..PUs" "$marker.capacity.json" \
     '.before.capacity > 0 and .after.capacity > 0 and .before.capacity <= .pus * 1.2 and .after.trials == 3'
 ok "no process left after a clean run" test "$(survivors)" -eq 0
 
-# A worker killed by a signal: the run fails, says which and why.
-"$RT_BIN/bench_scaling" "${toy[@]}" --workloads=sleep --modes=processes --scalings=weak \
-    --fail-worker=1 --fail-how=signal --capacity-out="$marker.f.json" \
-    >"$T_TMP/out" 2>"$T_TMP/err"
-rc=$?
-ok "a killed worker fails the program (exit $rc)" test $rc -eq 1
-ok "and says which worker and why" grep -qE "worker 1 \(pid [0-9]+\) was killed by signal 11" "$T_TMP/out"
-ok "no process left after a failed run" test "$(survivors)" -eq 0
+# A worker killed by a signal, or by a failed assertion: the run fails,
+# says which and why, and writes no number for the runs it broke (those
+# with a worker 1); the 1-worker runs keep theirs.
+for how in signal:11 assert:6; do
+    "$RT_BIN/bench_scaling" "${toy[@]}" --workloads=sleep --modes=processes --scalings=weak \
+        --fail-worker=1 --fail-how="${how%:*}" --capacity-out="$marker.f.json" \
+        --benchmark_out="$T_TMP/f.json" --benchmark_out_format=json >"$T_TMP/out" 2>"$T_TMP/err"
+    rc=$?
+    ok "${how%:*}: a killed worker fails the program (exit $rc)" test $rc -eq 1
+    ok "${how%:*}: and says which worker and why" \
+        grep -qE "worker 1 \(pid [0-9]+\) was killed by signal ${how#*:}" "$T_TMP/out"
+    jq_ok "${how%:*}: no number for the broken runs, the others intact" "$T_TMP/f.json" \
+        '[.benchmarks[] | select(.run_type == "iteration")] as $b
+         | ($b | map(select(.name | test("workers:[24]/"))) | length > 0
+               and all(.error_occurred and (has("items_per_second") | not)))
+           and ($b | map(select(.name | test("workers:1/"))) | length > 0 and all(.items_per_second > 0))'
+    ok "${how%:*}: no process left after a failed run" test "$(survivors)" -eq 0
+done
 
 # A returned error in thread mode, with the tcp responder running.
 "$RT_BIN/bench_scaling" "${toy[@]}" --workloads=tcp --modes=threads --scalings=weak \

@@ -1,16 +1,18 @@
 /*
  * faulty.c - a workload that wraps another and makes one worker fail on
  * purpose, so the tests can watch a failure travel: a returned error, an
- * exit, or a fatal signal (in thread mode the last two take the whole
- * program down, as they would a real one).
+ * exit, a fatal signal, or a failed assertion (in thread mode the last
+ * three take the whole program down, as they would a real one).
  */
+#undef NDEBUG              /* the injected assertion must fire in every build */
+#include <assert.h>
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "work/workloads.h"
 
-const char *const rt_fail_how_names[] = { "return", "exit", "signal", NULL };
+const char *const rt_fail_how_names[] = { "return", "exit", "signal", "assert", NULL };
 
 /* Exit status of a worker told to exit. */
 #define INJECTED_EXIT_STATUS 3
@@ -44,6 +46,9 @@ static int faulty_run(rt_worker *w)
             _exit(INJECTED_EXIT_STATUS);
         case RT_FAIL_SIGNAL:
             raise(SIGSEGV);
+            break;
+        case RT_FAIL_ASSERT:
+            assert(w->index != f->fail_worker && "injected assertion (--fail-how assert)");
             break;
         }
     }

@@ -81,7 +81,7 @@ extern const rt_workload rt_work_mixed;
 
 /* A wrapper that makes worker fail_worker fail in its first round, by
  * returning an error, calling _exit, or raising SIGSEGV (tests only). */
-typedef enum rt_fail_how { RT_FAIL_RETURN, RT_FAIL_EXIT, RT_FAIL_SIGNAL } rt_fail_how;
+typedef enum rt_fail_how { RT_FAIL_RETURN, RT_FAIL_EXIT, RT_FAIL_SIGNAL, RT_FAIL_ASSERT } rt_fail_how;
 extern const char *const rt_fail_how_names[];   /* "return", "exit", "signal", NULL */
 typedef struct rt_faulty_config {
     const rt_workload *inner;
