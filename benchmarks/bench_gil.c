@@ -179,11 +179,7 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
     if (e->job == RT_GJ_CONVOY) {
         const rt_gil_report *r = &t->sum;
         rt_counter(st, "io_ops_per_second", (double)r->io_ops / s, RT_COUNTER_DEFAULT);
-        rt_counter(st, "io_p50_us", rt_log2_hist_quantile(r->io_hist, r->io_ops, 0.5) / 1e3,
-                   RT_COUNTER_DEFAULT);
-        rt_counter(st, "io_p99_us", rt_log2_hist_quantile(r->io_hist, r->io_ops, 0.99) / 1e3,
-                   RT_COUNTER_DEFAULT);
-        rt_counter(st, "io_max_us", (double)r->io_max_ns / 1e3, RT_COUNTER_DEFAULT);
+        rt_latency_counters(st, "io", r->io_hist, r->io_ops, r->io_max_ns);
         rt_counter(st, "io_over_1ms_fraction",
                    r->io_ops ? (double)r->io_over_1ms / (double)r->io_ops : 0, RT_COUNTER_DEFAULT);
         io_distribution(st, r);

@@ -96,9 +96,21 @@ void rt_gil_counters(rt_state *st, const rt_gil_stats *g, double s)
     rt_counter(st, "gil_handoffs_per_s", (double)g->handoffs / s, RT_COUNTER_DEFAULT);
     rt_counter(st, "gil_drop_requests_per_s", (double)g->drop_requests / s, RT_COUNTER_DEFAULT);
     rt_counter(st, "gil_forced_waits_per_s", (double)g->forced_waits / s, RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_wait_p50_us", rt_log2_hist_quantile(g->wait_hist, g->waits, 0.5) / 1e3,
-               RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_wait_p99_us", rt_log2_hist_quantile(g->wait_hist, g->waits, 0.99) / 1e3,
-               RT_COUNTER_DEFAULT);
-    rt_counter(st, "gil_wait_max_us", (double)g->wait_max_ns / 1e3, RT_COUNTER_DEFAULT);
+    rt_latency_counters(st, "gil_wait", g->wait_hist, g->waits, g->wait_max_ns);
+}
+
+void rt_latency_counters(rt_state *st, const char *prefix, const int64_t *hist, int64_t n,
+                         int64_t max_ns)
+{
+    static const struct { const char *suffix; double q; } quantiles[] = {
+        { "p50_us", 0.5 }, { "p99_us", 0.99 },
+    };
+    char name[96];
+    for (size_t i = 0; i < sizeof quantiles / sizeof quantiles[0]; i++) {
+        snprintf(name, sizeof name, "%s_%s", prefix, quantiles[i].suffix);
+        rt_counter(st, name, rt_log2_hist_quantile(hist, n, quantiles[i].q) / 1e3,
+                   RT_COUNTER_DEFAULT);
+    }
+    snprintf(name, sizeof name, "%s_max_us", prefix);
+    rt_counter(st, name, (double)max_ns / 1e3, RT_COUNTER_DEFAULT);
 }

@@ -45,5 +45,9 @@ void rt_gil_mode_collect(void *shared, int workers, rt_gil_stats *sum);
  * forced-switch waits per second of `seconds`, and the time waiting for the
  * GIL (p50, p99 and max, us). */
 void rt_gil_counters(rt_state *st, const rt_gil_stats *g, double seconds);
+/* <prefix>_p50_us, <prefix>_p99_us and <prefix>_max_us of a log2 latency
+ * histogram of n samples (gil.h). */
+void rt_latency_counters(rt_state *st, const char *prefix, const int64_t *hist, int64_t n,
+                         int64_t max_ns);
 
 #endif /* RT_GIL_MODE_H */
