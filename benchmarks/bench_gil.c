@@ -20,6 +20,9 @@
  *                                  threads, at switch interval I
  * I/O-bound and mixed work under the GIL are modes of bench_scaling's
  * workloads (sleep, tcp, mixed; gil/gil_mode.h), not repeated here.
+ * CPU-bound runs also report solo_items_per_second and paired_speedup: one
+ * worker alone, in reference rounds beside the timed ones (team/rounds.h),
+ * and the team's rate over it, the speedup the VM's drift does not bend.
  * Each run reports items_per_second (or io_ops_per_second), the GIL's
  * acquisitions, hand-offs, drop requests and forced-switch waits per
  * second, time waiting for the GIL (p50, p99, max), I/O operation latency
@@ -65,6 +68,7 @@ static int64_t convoy_ms = 200;
 static int64_t convoy_min_intervals = 20;
 static int64_t io_units_per_op = 30;
 static double steps_per_us = 0;          /* 0: calibrate */
+static int64_t solo_every = 4;
 
 static rt_flag flags[] = {
     RT_PLACEMENT_FLAGS(place_opts),
@@ -93,6 +97,10 @@ static rt_flag flags[] = {
       "convoy: units of bytecode between two I/O operations (the loop and the call)", false },
     { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
       "kernel steps per us (0: calibrate)", false },
+    { "solo-every", RT_FLAG_INT, &solo_every, 0, 1000000, NULL,
+      "cpu, cpu_one_pu, interval: worker 0 alone does a reference round (items / N) before the "
+      "first timed round, after every this many and after the last (0: none); gives "
+      "paired_speedup", false },
     RT_FLAG_END,
 };
 
@@ -146,6 +154,14 @@ static void collect(const rt_round *r, void *arg)
     t->ivcs += (double)r->involuntary_switches;
     for (int i = 0; i < t->workers; i++)
         add_report(&t->sum, &t->shared->worker[i]);
+    memset(t->shared, 0, rt_gil_shared_bytes(t->workers));
+}
+
+/* A reference round's GIL and I/O counts are not the run's. */
+static void discard(const rt_round *r, void *arg)
+{
+    (void)r;
+    tally *t = arg;
     memset(t->shared, 0, rt_gil_shared_bytes(t->workers));
 }
 
@@ -233,7 +249,12 @@ static void bm_gil(rt_state *st, void *arg)
         rt_skip_with_error(st, err);
     tally t = { .shared = team ? rt_team_shared(team) : NULL, .workers = workers };
     uint64_t checksum = e->job == RT_GJ_CONVOY ? 0 : rt_index_checksum(0, items);
-    int64_t rounds = ok ? rt_team_bench_rounds(st, team, items, checksum, collect, &t) : -1;
+    int64_t solo_items = items / workers > 0 ? items / workers : 1;
+    rt_reference ref = { solo_items, rt_index_checksum(0, solo_items), (int)solo_every, discard,
+                         &t, 0, 0 };
+    rt_reference *with_ref = e->job == RT_GJ_CPU && solo_every > 0 ? &ref : NULL;
+    int64_t rounds =
+        ok ? rt_team_bench_rounds(st, team, items, checksum, collect, &t, with_ref) : -1;
     if (team) {
         char plan[256], seen[256], label[700];
         rt_cpulist_format(rt_team_planned(team), workers, plan, sizeof plan);
@@ -250,8 +271,11 @@ static void bm_gil(rt_state *st, void *arg)
     if (echo.pid > 0)
         rt_responder_stop(&echo, NULL, NULL, err, sizeof err);
     rt_gil_destroy(&gil);
-    if (rounds > 0)
+    if (rounds > 0) {
         report(st, &t, e, rounds * items);
+        if (with_ref)
+            rt_reference_counters(st, with_ref, (double)(rounds * items) / t.seconds);
+    }
 }
 
 /* ---- registration -------------------------------------------------------------------- */

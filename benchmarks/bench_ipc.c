@@ -203,7 +203,7 @@ static void bm_pingpong(rt_state *st, void *arg)
     double seconds = 0;
     int64_t items = one ? round_trips : 2 * round_trips;
     int64_t rounds = team ? rt_team_bench_rounds(st, team, items, (uint64_t)items, add_seconds,
-                                                 &seconds)
+                                                 &seconds, NULL)
                           : -1;
     stop_team(st, team, e->mode, e->pair);
     rt_channel_destroy(ch);
@@ -239,7 +239,7 @@ static void bm_stream(rt_state *st, void *arg)
     double seconds = 0;
     int64_t rounds = team ? rt_team_bench_rounds(st, team, 2 * messages,
                                                  rt_index_checksum(0, messages), add_seconds,
-                                                 &seconds)
+                                                 &seconds, NULL)
                           : -1;
     stop_team(st, team, e->mode, e->pair);
     rt_stream_destroy(s);
@@ -341,7 +341,7 @@ static void bm_wakeup(rt_state *st, void *arg)
     rt_team *team = start_team(st, e->mode, e->pair, &rt_work_wakeup, &cfg);
     samples kept = { shared, NULL, 0 };
     int64_t rounds = team ? rt_team_bench_rounds(st, team, 2 * wake_samples, 0, keep_samples,
-                                                 &kept)
+                                                 &kept, NULL)
                           : -1;
     stop_team(st, team, e->mode, e->pair);
     if (e->load)

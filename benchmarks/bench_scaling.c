@@ -31,6 +31,11 @@
  *   responder_cpu_us_per_item
  *                           tcp: the server's CPU time per request
  *   start_skew_us           gate open to the last worker's start
+ *   solo_items_per_second, paired_speedup
+ *                           cpu: worker 0 alone, in reference rounds run
+ *                           beside the timed ones (rounds.h), and the
+ *                           team's rate over it: a speedup that the VM's
+ *                           swings of single-PU speed do not bend
  *   cpu_mismatches, bind_failures
  * and its label says mode, placement plan and the CPUs the workers saw.
  * A wrong checksum, a failed worker or a responder that answered a wrong
@@ -90,6 +95,7 @@ static const char *crossover_pcts_text = "0,10,25,50,75,90,100";
 static int64_t crossover_workers = 0;    /* 0: 2 x PUs */
 static int64_t crossover_items = 32;
 static int64_t harness_rounds = 5;
+static int64_t solo_every = 4;
 static double steps_per_us = 0;          /* 0: calibrate */
 static double calibrate_ms = 20;
 static double capacity_ms = 20;
@@ -163,6 +169,9 @@ static rt_flag flags[] = {
       "crossover sweep: items per worker per round", false },
     { "harness-rounds", RT_FLAG_INT, &harness_rounds, 1, 1000, NULL,
       "empty rounds per run that measure the harness (median kept)", false },
+    { "solo-every", RT_FLAG_INT, &solo_every, 0, 1000000, NULL,
+      "cpu: worker 0 alone does a reference round (items / N) before the first timed round, "
+      "after every this many and after the last (0: none); gives paired_speedup", false },
     { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
       "kernel steps per microsecond for mixed work (0: calibrate)", false },
     { "calibrate-ms", RT_FLAG_DOUBLE, &calibrate_ms, 1, 10000, NULL,
@@ -357,6 +366,16 @@ static void add_round(const rt_round *r, void *arg)
         rt_gil_mode_collect(t->gil_slots, t->workers, &t->gil);
 }
 
+/* A reference round's GIL counts are not the run's. */
+static void discard_gil(const rt_round *r, void *arg)
+{
+    (void)r;
+    totals *t = arg;
+    rt_gil_stats scratch = { 0 };
+    if (t->gil_slots)
+        rt_gil_mode_collect(t->gil_slots, t->workers, &scratch);
+}
+
 static void bm_team(rt_state *st, void *arg)
 {
     const experiment *e = arg;
@@ -385,7 +404,13 @@ static void bm_team(rt_state *st, void *arg)
     bool ok = team && harness >= 0;
     if (!ok)
         rt_skip_with_error(st, err);
-    int64_t rounds = ok ? rt_team_bench_rounds(st, team, items, expected, add_round, &t) : -1;
+    /* cpu: beside the timed rounds, worker 0 alone on a worker's share. */
+    int64_t solo_items = items / workers > 0 ? items / workers : 1;
+    rt_reference ref = { solo_items, reference_checksum(s.checksum_steps, solo_items),
+                         (int)solo_every, discard_gil, &t, 0, 0 };
+    rt_reference *with_ref = e->workload == CPU && solo_every > 0 ? &ref : NULL;
+    int64_t rounds =
+        ok ? rt_team_bench_rounds(st, team, items, expected, add_round, &t, with_ref) : -1;
     ok = rounds >= 0;
 
     char why[512];
@@ -435,6 +460,8 @@ static void bm_team(rt_state *st, void *arg)
                    RT_COUNTER_DEFAULT);
     if (t.gil_slots)
         rt_gil_counters(st, &t.gil, seconds);
+    if (with_ref)
+        rt_reference_counters(st, with_ref, done / seconds);
 }
 
 /* ---- registration ------------------------------------------------------------ */

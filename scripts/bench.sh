@@ -62,9 +62,9 @@ want() { [ -n "${selected[$1]:-}" ]; }
 everything() { local a; for a in $all_areas; do want "$a" || return 1; done; }
 
 # Profiles: min_time is per repetition, in seconds (1.7.1 takes a bare number).
-# bench_scaling's sizes are its own defaults in the full profile (sized so
-# the harness costs under 1 % of a round); quick sweeps waiting work to 16
-# workers with smaller rounds.
+# The full profile takes bench_scaling's own sizes but for the waiting
+# workloads' strong totals; quick sweeps waiting work to 16 workers with
+# smaller rounds.
 # The waiting workloads' strong sweeps under the GILs cost 2 minutes in
 # the full profile and show what their weak sweeps show; both profiles
 # leave them out to stay within their time (bench_scaling alone runs them).
@@ -72,7 +72,8 @@ scaling_skip='scaling/(sleep|tcp|mixed)/strong/threads-(new|old)'
 if [ $quick -eq 1 ]; then
     profile=quick min_time=0.02 trials=10 shim_reps=9 shim_min_time=0.02
     scaling=(--io-max-workers=16 --cpu-strong-items=128 --sleep-strong-items=128
-             --tcp-strong-items=128 --mixed-strong-items=128 --crossover-pcts=0,25,50,75,100
+             --tcp-strong-items=128 --mixed-strong-items=128 --sleep-weak-items=16
+             --tcp-weak-items=16 --mixed-weak-items=16 --cpu-weak-items=64 --crossover-pcts=0,25,50,75,100
              --capacity-trials=3)
     # Touching 1 GiB of 4 KiB pages takes seconds on some VMs (a fault
     # costs ~13 us here): the full profile forks against 1 GiB, quick stops at 256 MiB.
@@ -84,8 +85,11 @@ if [ $quick -eq 1 ]; then
              --mixed-pcts 0,25,50,75,100)
     : "${repetitions:=3}"
 else
-    profile=full min_time=0.1 trials=100 shim_reps=15 shim_min_time=0.1
-    scaling=()
+    profile=full min_time=0.1 trials=50 shim_reps=15 shim_min_time=0.1
+    # Strong sweeps of waiting work at half bench_scaling's default total:
+    # 1 worker's round is 1 s, not 2 (a minute of the 15), and at 64
+    # workers a round is still 16 items of 1 ms each.
+    scaling=(--sleep-strong-items=1024 --tcp-strong-items=1024 --mixed-strong-items=1024)
     create=()
     ipc=()
     gil=()
@@ -360,8 +364,11 @@ if [ -r "$run/bench_scaling.json" ] && [ -r "$run/scaling_capacity.json" ]; then
             "scaling_${w}_throughput" "$w work: items per second; threads, processes, threads under a GIL" \
             "items per second, whole team (log)" --logy || status=1
         [ -r "$run/scaling_${w}_throughput.tsv" ] || continue
+        # cpu runs measure their speedup against worker 0 alone beside them.
+        "$RT_ROOT/scripts/json2tsv.sh" --metric paired_speedup --match "^scaling/$w/" \
+            "$run/bench_scaling.json" | rt_atomic_write "$run/scaling_${w}_paired.tsv"
         "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "$cap_low" \
-            --cpu '^scaling/cpu/[a-z]+/(threads|processes)$' \
+            --cpu '^scaling/cpu/[a-z]+/(threads|processes)$' --paired "$run/scaling_${w}_paired.tsv" \
             "$run/scaling_${w}_throughput.tsv" | rt_atomic_write "$run/scaling_${w}_speedup.tsv"
         "$RT_ROOT/scripts/plot.sh" --tsv "$run/scaling_${w}_speedup.tsv" \
             --out "$run/scaling_${w}_speedup" --title "$w work: speedup over 1 worker of the same mode" \
@@ -408,8 +415,10 @@ fi
 if [ -r "$run/bench_gil.json" ]; then
     tsv() { "$RT_ROOT/scripts/json2tsv.sh" "$@" "$run/bench_gil.json"; }
     tsv --metric items_per_second --match '^gil/cpu' | rt_atomic_write "$run/gil_cpu_throughput.tsv"
+    tsv --metric paired_speedup --match '^gil/cpu' | rt_atomic_write "$run/gil_cpu_paired.tsv"
     "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" \
-        --cpu '/(processes|threads-none)$' "$run/gil_cpu_throughput.tsv" |
+        --cpu '/(processes|threads-none)$' --paired "$run/gil_cpu_paired.tsv" \
+        "$run/gil_cpu_throughput.tsv" |
         rt_atomic_write "$run/gil_cpu_speedup.tsv"
     "$RT_ROOT/scripts/plot.sh" --tsv "$run/gil_cpu_speedup.tsv" --out "$run/gil_cpu_speedup" \
         --title "CPU-bound work: threads under an emulated GIL, without one, and processes" \
@@ -420,7 +429,7 @@ if [ -r "$run/bench_gil.json" ]; then
         --title "GIL hand-offs per second, CPU-bound threads" --ylabel "hand-offs per second (log)" \
         --caption "$caption" --by-x "1,2,$((2 * pus))" \
         --group-titles "1 worker|2 workers|$((2 * pus)) workers" || status=1
-    tsv --metric items_per_second --x us --match '^gil/interval/' |
+    tsv --metric paired_speedup --x us --match '^gil/interval/' |
         rt_atomic_write "$run/gil_interval.tsv"
     tsv --metric io_ops_per_second --x cpu --match '^gil/convoy/' | rt_atomic_write "$run/gil_convoy_ops.tsv"
     "$RT_ROOT/scripts/slowdown.sh" "$run/gil_convoy_ops.tsv" | rt_atomic_write "$run/gil_convoy_slowdown.tsv"
@@ -441,8 +450,10 @@ if [ -r "$run/bench_gil.json" ]; then
         [ -r "$run/${cp}_gil.json" ] || continue
         cp_tsv() { "$RT_ROOT/scripts/json2tsv.sh" "$@" "$run/${cp}_gil.json"; }
         cp_tsv --metric items_per_second --match "^$cp/cpu/" | rt_atomic_write "$run/${cp}_cpu.tsv"
+        cp_tsv --metric paired_speedup --match "^$cp/cpu/" | rt_atomic_write "$run/${cp}_cpu_paired.tsv"
         "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" --cpu '/processes$' \
-            "$run/${cp}_cpu.tsv" | rt_atomic_write "$run/${cp}_cpu_speedup.tsv"
+            --paired "$run/${cp}_cpu_paired.tsv" "$run/${cp}_cpu.tsv" |
+            rt_atomic_write "$run/${cp}_cpu_speedup.tsv"
         cp_tsv --metric io_ops_per_second --x cpu --match "^$cp/convoy/" |
             rt_atomic_write "$run/${cp}_convoy_ops.tsv"
         "$RT_ROOT/scripts/slowdown.sh" "$run/${cp}_convoy_ops.tsv" |
@@ -475,13 +486,16 @@ fi
 rt_environment_json "$run" "$cmdline" "$load_before" "$started" "$profile" "$repetitions" "$policy" \
     "${python_versions:-none}"
 ln -sfn "$(basename "$run")" "$results/latest"
+# Every benchmark finished: the run is complete before the report reads the
+# folder (it says INCOMPLETE when the mark is there); a failing report puts
+# the mark back below.
+[ $status -ne 0 ] || rm -f "$run/INCOMPLETE"
 if [ $status -eq 0 ] && everything; then
     "$RT_ROOT/scripts/summary.sh" "$run" >/dev/null || status=1
 fi
 "$RT_ROOT/scripts/report.sh" "$run" >/dev/null || status=1
 printf '%s\t%s\t%d\n' "$profile" "${steps[-1]}" $((SECONDS - step_t0)) >>"$run/steps.tsv"
 if [ $status -eq 0 ]; then
-    rm -f "$run/INCOMPLETE"
     rt_log "racetrack: done: $run"
 else
     echo "a step failed; see the run's logs" >"$run/INCOMPLETE"

@@ -9,7 +9,10 @@ run names like the emulator's with a "cpython/" prefix, "cpython2/" under
 summary treat emulated and real alike:
   cpython/cpu/threads-new/workers:N   countdown `while n > 0: n -= 1`, a fixed
                                       total split over N threads;
-                                      items_per_second = iterations/s
+                                      items_per_second = iterations/s;
+                                      solo_items_per_second: 1 thread on
+                                      1/N of it just before and after;
+                                      paired_speedup: the first over it
   cpython/cpu/processes/workers:N     the same over N processes
   cpython/convoy/<op>/threads-new/i<us>/cpu:K
                                       one thread doing always-ready I/O (read1:
@@ -119,6 +122,19 @@ def mixed_item(items, units, us):
 def cpu_rate(kind, workers, total):
     per = total // workers
     return per * workers / team(kind, workers, countdown, (per,))
+
+
+def cpu_paired(kind, workers, total):
+    """The team's rate, and one worker alone on a worker's share just before
+    and just after it (bench_gil's reference rounds): paired_speedup is the
+    team's rate over the mean of the two, so the machine's swings of speed
+    between configurations do not enter the ratio."""
+    before = cpu_rate(kind, 1, total // workers)
+    rate = cpu_rate(kind, workers, total)
+    after = cpu_rate(kind, 1, total // workers)
+    solo = (before + after) / 2
+    return {"items_per_second": rate, "solo_items_per_second": solo,
+            "paired_speedup": rate / solo}
 
 
 def echo_server(listener):
@@ -258,7 +274,7 @@ def main():
     for n in sorted({1, 2, args.max_workers}):
         for mode, kind in ((GIL, "threads"), ("processes", "processes")):
             configs.append(("cpu/%s/workers:%d" % (mode, n),
-                            lambda n=n, kind=kind: rate(cpu_rate(kind, n, args.countdown))))
+                            lambda n=n, kind=kind: cpu_paired(kind, n, args.countdown)))
     for op in OPS:
         for iv in [NAME_INTERVAL_US] if PY2 else intervals:
             for k in range(args.max_cpu + 1):

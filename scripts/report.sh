@@ -40,10 +40,11 @@ have() { for f in "$@"; do [ -r "$run/$f" ] || return 1; done; }
 # with n, mean and stddev) the noise check reads.
 noise_tsvs() {
     case $1 in
+    scaling_cpu_speedup) echo scaling_cpu_paired.tsv ;;
     scaling_*_speedup) echo "${1%_speedup}_throughput.tsv" ;;
     create_cost) echo create_ns.tsv ;;
     pingpong_rtt) echo pingpong_rtt_ns.tsv ;;
-    gil_cpu_speedup) echo gil_cpu_throughput.tsv ;;
+    gil_cpu_speedup) echo gil_cpu_paired.tsv ;;
     gil_convoy) echo gil_convoy_ops.tsv ;;
     convoy_emulated_vs_real) echo gil_convoy_ops.tsv cpython_convoy_ops.tsv ;;
     *) echo "$1.tsv" ;;

@@ -159,7 +159,7 @@ emulated_vs_real() {
 # The emulated GIL, from bench_gil's TSVs.
 gil_summary() {
     echo
-    echo "**An emulated GIL** (\`bench_gil\`; speedup over 1 worker of the same mode, CPU-bound, fixed total work; columns: workers):"
+    echo "**An emulated GIL** (\`bench_gil\`; CPU-bound, fixed total work; speedup over 1 worker of the same mode alone, measured beside the team in the same run: paired_speedup; columns: workers):"
     echo
     pivot "$run/gil_cpu_speedup.tsv" x 1 %.2f "work/mode"
     echo
@@ -167,10 +167,9 @@ gil_summary() {
     echo
     pivot "$run/gil_handoffs.tsv" x 1 %.0f "work/mode"
     echo
-    echo "Switch interval, 2 CPU-bound threads under the new GIL: items per second relative to 1 thread (columns: interval, µs):"
+    echo "Switch interval, 2 CPU-bound threads under the new GIL: their items per second over 1 thread alone beside them in the same run (columns: interval, µs):"
     echo
-    one=$(awk -F'\t' '$1 == "gil/cpu/threads-new" && $2 == 1 { print $6 }' "$run/gil_cpu_throughput.tsv")
-    pivot "$run/gil_interval.tsv" x "$(awk -v o="$one" 'BEGIN { print (o > 0 ? 1 / o : 0) }')" %.2f "mode"
+    pivot "$run/gil_interval.tsv" x 1 %.2f "mode"
     echo
     echo "**The convoy effect**: an I/O thread doing always-ready operations, its ops/s alone divided by its ops/s beside K CPU-bound threads (columns: switch interval, µs; threads-old and processes at the default):"
     echo
@@ -202,7 +201,7 @@ scaling_summary() {
     pus=$(jq -r .pus "$run/scaling_capacity.json")
     reps=$(awk -F'\t' 'NR == 2 { print $3; exit }' "$run/scaling_cpu_throughput.tsv")
     echo
-    jq -r '"**Threads vs processes** (`bench_scaling`, median of '"$reps"' repetitions). Parallel capacity (N threads of a compute kernel against 1): **\(.before.capacity * 100 | round / 100)** of \(.pus) PUs before the sweeps, **\(.after.capacity * 100 | round / 100)** after; read every speedup against it."' \
+    jq -r '"**Threads vs processes** (`bench_scaling`, median of '"$reps"' repetitions). Parallel capacity (N threads of a compute kernel against 1): **\(.before.capacity * 100 | round / 100)** of \(.pus) PUs before the sweeps, **\(.after.capacity * 100 | round / 100)** after; read every speedup against it. CPU-bound speedups are each run'"'"'s own: its rate over worker 0 alone in reference rounds beside the timed ones (`paired_speedup`), which the VM'"'"'s swings of single-PU speed between runs do not bend."' \
         "$run/scaling_capacity.json"
     echo
     echo "| workload | scaling | items/s, 1 worker: threads / processes | speedup at $pus workers: threads / processes | speedup at the most workers (N): threads / processes | threads / processes at N | quartile ranges at N |"

@@ -29,6 +29,22 @@ ok "below ideal and the machine gave all its PUs: LOW" \
     test "$(awk -F'\t' '$1 ~ /threads/ && $2 == 4 { print $13 }' "$T_TMP/low.tsv")" = LOW
 "$RT_SOURCE/scripts/speedup.sh" --pus 0 --capacity 1 "$T_TMP/scaling.tsv" >/dev/null 2>&1
 ok "speedup.sh --pus 0: exit 2" test $? -eq 2
+# --paired: where a run measured its own speedup against one worker beside
+# it, that is the speedup (processes at 2: 1.9, where dividing by another
+# moment's 1-worker point gives 3, HIGH); every other row is unchanged.
+printf 'series\tworkers\tn\tmean\tstddev\tmedian\tq1\tq3\tmin\tmax\n%s\n' \
+    "$(printf 'scaling/cpu/strong/processes\t2\t3\t1.9\t0.1\t1.9\t1.85\t1.95\t1.8\t2')" >"$T_TMP/paired.tsv"
+"$RT_SOURCE/scripts/speedup.sh" --pus 2 --capacity 1.8 --paired "$T_TMP/paired.tsv" \
+    "$T_TMP/scaling.tsv" >"$T_TMP/pspeedup.tsv"
+ok "--paired: the measured speedup, its efficiency and verdict" \
+    test "$(grep -P '^scaling/cpu/strong/processes\t2\t' "$T_TMP/pspeedup.tsv")" = \
+    "$(printf 'scaling/cpu/strong/processes\t2\t3\t1.9\t0.1\t1.9\t1.85\t1.95\t1.8\t2\t0.95\t2\tok')"
+ok "--paired: every other row as without it" \
+    diff <(grep -vP '^scaling/cpu/strong/processes\t2\t' "$f/expected_speedup.tsv") \
+         <(grep -vP '^scaling/cpu/strong/processes\t2\t' "$T_TMP/pspeedup.tsv")
+"$RT_SOURCE/scripts/speedup.sh" --pus 2 --capacity 1 --paired "$T_TMP/none.tsv" "$T_TMP/scaling.tsv" \
+    >/dev/null 2>"$T_TMP/err"
+ok "--paired with no such file: exit 2 naming the flag" test $? -eq 2 -a "$(grep -c -- --paired "$T_TMP/err")" -eq 1
 
 # The latency distribution of convoy runs (cdf.sh), from io_le_<E>ns counters.
 "$RT_SOURCE/scripts/cdf.sh" --match '^gil/convoy/' "$f/convoy.json" >"$T_TMP/cdf.tsv"

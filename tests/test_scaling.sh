@@ -30,6 +30,11 @@ jq_ok "every run has its counters" "$j" \
     '[.benchmarks[] | has("items_per_second") and has("harness_fraction") and has("cpus_busy")
       and has("cpu_us_per_item") and has("voluntary_cs_per_item") and has("involuntary_cs_per_item")
       and has("start_skew_us") and has("cpu_mismatches")] | all'
+jq_ok "cpu runs, and only they, are paired with worker 0 alone (solo rate, paired speedup)" "$j" \
+    '[.benchmarks[] | select(.run_type == "iteration")
+      | if (.name | startswith("scaling/cpu/")) then .solo_items_per_second > 0
+          and (.paired_speedup - .items_per_second / .solo_items_per_second | fabs) < 1e-6
+        else (has("paired_speedup") or has("solo_items_per_second")) | not end] | all'
 jq_ok "tcp runs report the responder's CPU per request" "$j" \
     '[.benchmarks[] | select(.name | startswith("scaling/tcp/")) | .responder_cpu_us_per_item > 0] | all'
 jq_ok "labels carry mode, plan and CPUs seen" "$j" \

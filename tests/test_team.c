@@ -2,6 +2,7 @@
  * test_team.c - the worker team, its workloads and the responder:
  *   - process mode really shares: a counter every child increments adds up;
  *   - the CPU kernel's checksum is the same in both modes and any split;
+ *   - a round on some of the workers gives the others nothing;
  *   - a worker that fails (returns, exits, is killed) fails the round with
  *     "worker K" and why, and stopping leaves no child at all;
  *   - the responder answers each request after its delay, counts them, and
@@ -11,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -118,6 +120,54 @@ static void test_checksums(const rt_placement *pl)
     CHECK(rt_cpu_checksum(0, 2, STEPS) == rt_cpu_item(0, STEPS) + rt_cpu_item(1, STEPS),
           "the cpu checksum is a sum of items");
     CHECK(rt_cpu_item(7, STEPS) != rt_cpu_item(7, STEPS + 1), "each step changes the item");
+}
+
+/* ---- rounds on some of the workers ----------------------------------------------- */
+
+/* Each worker adds the items it was given to its own counter. */
+static int share_run(rt_worker *w)
+{
+    int64_t *given = w->shared;
+    given[w->index] += w->count;
+    w->checksum += rt_index_checksum(w->first, w->count);
+    return 0;
+}
+
+static const rt_workload sharing = { "share", NULL, share_run, NULL };
+
+/* rt_team_round_some: the items go to the first `active` workers only,
+ * split as a team of that size would split them; the others get none. */
+static void test_some_workers(const rt_placement *pl)
+{
+    enum { WORKERS = 4, ITEMS = 10 };
+    static const struct { int active; int64_t want[WORKERS]; } cases[] = {
+        { 1, { 10, 0, 0, 0 } }, { 2, { 5, 5, 0, 0 } }, { 3, { 3, 3, 4, 0 } },
+        { 4, { 2, 3, 2, 3 } },
+    };
+    for (int m = 0; m < MODES; m++) {
+        char err[512];
+        rt_team_config cfg = { (rt_team_mode)m, WORKERS, pl, &sharing, NULL,
+                               WORKERS * sizeof(int64_t) };
+        rt_team *team = rt_team_start(&cfg, err, sizeof err);
+        CHECK(team != NULL, "%s", err);
+        if (!team)
+            continue;
+        int64_t *given = rt_team_shared(team);
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            memset(given, 0, WORKERS * sizeof(int64_t));
+            rt_round r = { 0 };
+            CHECK(rt_team_round_some(team, ITEMS, cases[c].active, &r, err, sizeof err) == 0,
+                  "%s", err);
+            CHECK(r.checksum == rt_index_checksum(0, ITEMS), "%s, %d active: every item once",
+                  rt_team_mode_names[m], cases[c].active);
+            for (int i = 0; i < WORKERS; i++)
+                CHECK(given[i] == cases[c].want[i], "%s, %d active: worker %d got %lld, want %lld",
+                      rt_team_mode_names[m], cases[c].active, i, (long long)given[i],
+                      (long long)cases[c].want[i]);
+        }
+        rt_team_stop(team, NULL, 0);
+    }
+    check_no_children("rounds on some workers");
 }
 
 /* ---- failures ----------------------------------------------------------------------- */
@@ -240,6 +290,7 @@ int main(void)
     rt_placement pl = { &topo, RT_POLICY_COMPACT, NULL, 0, true };
     test_sharing(&pl);
     test_checksums(&pl);
+    test_some_workers(&pl);
     test_failures(&pl);
     test_responder(&pl);
     test_waiting_scales(&pl);

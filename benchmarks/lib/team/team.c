@@ -39,6 +39,7 @@ typedef struct control {
     _Alignas(RT_TEAM_SLOT_BYTES) uint32_t gate;   /* round number */
     uint32_t stop;                                /* set before the last gate */
     int64_t items;                                /* this round's items */
+    int32_t active;                               /* split over workers 0 .. active-1 */
     _Alignas(RT_TEAM_SLOT_BYTES) uint32_t done;   /* workers done this round */
     uint32_t ready;                               /* workers past init */
     _Alignas(RT_TEAM_SLOT_BYTES) pthread_mutex_t lock; /* robust, pshared */
@@ -208,8 +209,9 @@ static int worker_main(rt_team *t, int index)
             break;
 
         int64_t items = c->items;
-        w.first = index * items / n;
-        w.count = (index + 1) * items / n - w.first;
+        int active = c->active;
+        w.first = index < active ? index * items / active : items;
+        w.count = index < active ? (index + 1) * items / active - w.first : 0;
         w.checksum = 0;
         struct rusage r0, r1;
         getrusage(RUSAGE_THREAD, &r0);
@@ -410,6 +412,12 @@ rt_team *rt_team_start(const rt_team_config *cfg, char *err, size_t errlen)
 
 int rt_team_round(rt_team *t, int64_t items, rt_round *out, char *err, size_t errlen)
 {
+    return rt_team_round_some(t, items, t->cfg.workers, out, err, errlen);
+}
+
+int rt_team_round_some(rt_team *t, int64_t items, int active, rt_round *out, char *err,
+                       size_t errlen)
+{
     control *c = t->ctl;
     int n = t->cfg.workers;
     memset(out, 0, sizeof *out);
@@ -418,6 +426,7 @@ int rt_team_round(rt_team *t, int64_t items, rt_round *out, char *err, size_t er
         return -1;
     }
     c->items = items;
+    c->active = active < 1 ? 1 : active > n ? n : active;
     __atomic_store_n(&c->done, 0, __ATOMIC_RELAXED);
     int64_t gate_ns = now_ns();
     __atomic_store_n(&c->gate, ++t->round, __ATOMIC_RELEASE);
