@@ -119,7 +119,7 @@ claim_counter() {
     row "a mutex's price per increment, 2 workers" "$(num %.1f "$(calc 'a - b' "$mutex" "$racy")") ns" "over the unlocked increment"
     figure counter_lost_fraction "fraction of updates lost"
     figure counter_ns_per_increment "cost per increment"
-    reproduce counter "\`build/bin/bench_counter --tutorial --trials 100\`."
+    reproduce counter "\`build/bin/bench_counter --tutorial --variants all --trials $(jq -r .trials "$t")\`."
 }
 
 # ---- claim 2: threads for waiting, processes for computing ---------------------------

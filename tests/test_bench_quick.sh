@@ -99,6 +99,8 @@ jq_ok "environment names the machine" "$run/environment.json" '.pus >= 1 and (.c
 jq_ok "environment: SMT, flags, turbo, capacity, profile, topology XML" "$run/environment.json" \
     '(.smt >= 1) and (.cflags | test("-O2")) and has("turbo") and has("governor") and (.capacity.before > 0)
      and .profile == "quick" and .repetitions == 3 and (.topology_xml | startswith("<?xml"))'
+jq_ok "environment: the commit that made the numbers" "$run/environment.json" \
+    '(.source.commit | test("^([0-9a-f]{40}|unknown)$")) and (.source.code | IN("clean", "modified", "unknown"))'
 
 # The report, and each step's time for the next run's estimate.
 ok "REPORT.md has the four claims" test "$(grep -c '^## [1-4]\. ' "$run/REPORT.md")" -eq 4

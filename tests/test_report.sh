@@ -31,6 +31,7 @@ has "ping-pong" "two threads on different cores (other-core) took 30.0 µs and b
 has "GIL CPU-bound" "2 CPU-bound threads ran 1.00x one thread's rate, under the old GIL 0.50x, and as 2 processes 1.96x"
 has "convoy" "beside one CPU-bound thread ran 120x slower"
 has "headline table" "| updates lost by \`counter += 1\`, 2 threads | 15.0 % | median of 5 trials |"
+has "the tutorial's reproduce line has the run's trials" "\`build/bin/bench_counter --tutorial --variants all --trials 5\`"
 ok "four sections, four reproduce lines" test "$(grep -c '^Reproduce: `scripts/bench.sh --only ' "$r")" -eq 4
 # noise: counter/mutex has stddev 2.55 over mean 25.5 = 10 %; the others 1 % or less
 has "noise flagged" "counter/mutex (up to 10 % at 2)"

@@ -63,8 +63,11 @@ jq_ok "waiting does not (sleep: cpus_busy < 0.2, a voluntary switch per item)" "
     '[.benchmarks[] | select(.name | startswith("scaling/sleep/")) | .cpus_busy < 0.2 and .voluntary_cs_per_item >= 0.9] | all'
 jq_ok "the crossover runs hold their waiting share" "$j" \
     '[.benchmarks[] | select(.name | startswith("crossover/")) | (.name | capture("wait_pct:(?<p>[0-9]+)").p | tonumber) == .wait_pct] | all'
-jq_ok "capacity before and after, within 0..PUs" "$marker.capacity.json" \
-    '.before.capacity > 0 and .after.capacity > 0 and .before.capacity <= .pus * 1.2 and .after.trials == 3'
+# Pieces of 5 ms here: on a shared VM a millisecond stolen from one of them
+# moves a trial's ratio by a fifth, so the bound allows half again over the
+# PUs (a capacity counted twice, 2 x PUs, still fails it).
+jq_ok "capacity before and after, within 0..PUs (and noise)" "$marker.capacity.json" \
+    '.before.capacity > 0 and .after.capacity > 0 and .before.capacity <= .pus * 1.5 and .after.capacity <= .pus * 1.5 and .after.trials == 3'
 ok "no process left after a clean run" test "$(survivors)" -eq 0
 
 # A worker killed by a signal, or by a failed assertion: the run fails,

@@ -30,6 +30,14 @@ rt_environment_json() {
     fi
     container=$(systemd-detect-virt --container 2>/dev/null || true)
     [ -n "$container" ] || { [ -e /.dockerenv ] && container=docker || container=none; }
+    # The code that made the numbers: the commit, and whether the benchmarks,
+    # scripts or build differed from it (results/ and plots/ do not count).
+    local commit code=unknown
+    commit=$(git -C "$RT_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
+    if [ "$commit" != unknown ]; then
+        git -C "$RT_ROOT" diff --quiet HEAD -- benchmarks scripts CMakeLists.txt 2>/dev/null &&
+            code=clean || code=modified
+    fi
     jq -n \
         --arg host "$(hostname)" \
         --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
@@ -58,6 +66,8 @@ rt_environment_json() {
         --arg cflags "$cflags" \
         --arg build_type "$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$RT_BUILD/CMakeCache.txt" 2>/dev/null)" \
         --arg turbo "$turbo" \
+        --arg commit "$commit" \
+        --arg code "$code" \
         --argjson capacity "$capacity" \
         --rawfile topology_xml "$dir/topology.xml" \
         '{host: $host, date: $date, started: $started, kernel: $kernel, cpu_model: $cpu,
@@ -69,7 +79,7 @@ rt_environment_json() {
           governor: $governor, turbo: $turbo, aslr: $aslr, virtual: $virtual, container: $container,
           load_before: $load_before, load_after: $load_after, capacity: $capacity,
           profile: $profile, repetitions: ($repetitions | tonumber? // $repetitions), policy: $policy,
-          pythons: $pythons, command_line: $cmdline, topology_file: "topology.xml",
+          pythons: $pythons, command_line: $cmdline, source: {commit: $commit, code: $code}, topology_file: "topology.xml",
           topology_xml: $topology_xml}' \
         | rt_atomic_write "$dir/environment.json"
 }

@@ -33,14 +33,27 @@ int rt_capacity_measure(const rt_placement *pl, int workers, double piece_ms, in
     double *ratio = calloc((size_t)trials, sizeof *ratio);
     double *single = calloc((size_t)trials, sizeof *single);
     int rc = tn ? 0 : -1;
+    /* One untimed round of each first: the first piece after a pause runs
+     * on a vCPU that was halted, and would inflate t(1). */
+    rt_round warm, before, rn, after;
+    if (rc == 0)
+        rc = rt_team_round(t1, 1, &warm, err, errlen);
+    if (rc == 0)
+        rc = rt_team_round(tn, workers, &warm, err, errlen);
+    /* Each trial brackets the N-thread piece between two one-thread pieces
+     * and takes their mean, so a drift of the machine's speed during the
+     * trial moves both sides alike. */
+    if (rc == 0)
+        rc = rt_team_round(t1, 1, &before, err, errlen);
     for (int i = 0; rc == 0 && i < trials; i++) {
-        rt_round r1, rn;
-        rc = rt_team_round(t1, 1, &r1, err, errlen);
+        rc = rt_team_round(tn, workers, &rn, err, errlen);
         if (rc == 0)
-            rc = rt_team_round(tn, workers, &rn, err, errlen);
+            rc = rt_team_round(t1, 1, &after, err, errlen);
         if (rc == 0) {
-            ratio[i] = workers * r1.seconds / rn.seconds;
-            single[i] = r1.seconds * 1e3;
+            double t1s = (before.seconds + after.seconds) / 2;
+            ratio[i] = workers * t1s / rn.seconds;
+            single[i] = t1s * 1e3;
+            before = after;
         }
     }
     rt_team_stop(tn, NULL, 0);

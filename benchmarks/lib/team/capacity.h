@@ -4,8 +4,9 @@
  * N threads (N = the PUs allowed) each run the same fixed piece of the
  * compute kernel, against one thread running one piece; capacity =
  * N x t(1) / t(N): N on an idle machine with N real PUs, less when the
- * host is shared or PUs are SMT siblings.  The two are interleaved, trial
- * by trial, and the median ratio is kept.  Every scaling result should be
+ * host is shared or PUs are SMT siblings.  The two are interleaved: after
+ * an untimed warm-up, each trial's N-thread piece sits between two
+ * one-thread pieces (t(1) is their mean), and the median ratio is kept.  Every scaling result should be
  * read against this figure, measured before and after the sweep.
  */
 #ifndef RT_CAPACITY_H
