@@ -245,7 +245,7 @@ merge_json() {
 }
 
 compare_passes() {
-    local p py rc=0
+    local p py plan rc=0
     mkdir -p "$run/passes"
     for p in $(seq "$repetitions"); do
         step "comparison pass $p: emulated, then ${pythons[*]}"
@@ -256,8 +256,15 @@ compare_passes() {
         fi
         OUT=passes/bench_gil.$p run_bench bench_gil "${once[@]}" \
             --benchmark_min_time="$min_time" "${gil[@]}" --benchmark_filter="$gil_compared" || rc=1
+        # Real CPU-bound workers go where the emulated ones went (the plan in
+        # the label of bench_gil's 2-worker run; none under --policy none).
+        local pin=()
+        plan=$(jq -r '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time")
+                       | .label // "" | capture("plan=(?<p>[0-9]+(,[0-9]+)*)( |$)").p][0] // empty' \
+               "$run/passes/bench_gil.$p.json" 2>/dev/null) || plan=""
+        [ -z "$plan" ] || pin=(--cpus "$plan")
         for py in "${pythons[@]}"; do
-            run_child "$py" "$RT_ROOT/scripts/cpython_gil.py" --repetitions 1 "${cpython[@]}" \
+            run_child "$py" "$RT_ROOT/scripts/cpython_gil.py" --repetitions 1 "${cpython[@]}" "${pin[@]}" \
                 --out "$run/passes/$py.$p.json" >>"$run/cpython_gil.log" 2>&1 ||
                 { rt_log "racetrack: $py cpython_gil.py failed; see $run/cpython_gil.log"; rc=1; }
         done

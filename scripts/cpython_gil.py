@@ -32,6 +32,10 @@ summary treat emulated and real alike:
                                       --mixed-items items each: countdown for
                                       (100 - P) % of --mixed-item-us, then
                                       sleep for the rest
+The CPU-bound workers can be pinned like bench_gil's (--cpus: worker i on
+the i-th CPU of the list, the solo worker on the first), so that emulated
+and real runs see the same placement; 2.x has no os.sched_setaffinity and
+runs unpinned (the context says which).
 Repetitions of different configurations are interleaved.  The countdown's
 speed (unit_ns, ns per iteration) is measured once and is in the context.
 
@@ -78,21 +82,29 @@ def unit_ns(n=2000000, trials=3):
     return best
 
 
-def gated(ready, go, done, i, target, args):
+PIN = []                        # --cpus, for the CPU-bound teams only
+CAN_PIN = hasattr(os, "sched_setaffinity")
+
+
+def gated(ready, go, done, i, target, args, cpus):
+    if cpus and CAN_PIN:
+        os.sched_setaffinity(0, {cpus[i % len(cpus)]})   # this thread (or process) only
     ready.release()
     go.wait()
     target(*args)
     done[i] = clock()            # perf_counter is CLOCK_MONOTONIC: one clock for all
 
 
-def team(kind, workers, target, args):
+def team(kind, workers, target, args, cpus=()):
     """Seconds for `workers` threads or processes running target(*args),
     from the moment all are started and waiting at a gate to the moment the
-    last one is done: creation and exit left out, as the emulator's teams."""
+    last one is done: creation and exit left out, as the emulator's teams.
+    With cpus, worker i pins itself to cpus[i % len(cpus)] first."""
     make = threading.Thread if kind == "threads" else multiprocessing.Process
     ready, go = multiprocessing.Semaphore(0), multiprocessing.Event()
     done = multiprocessing.Array("d", workers)
-    team = [make(target=gated, args=(ready, go, done, i, target, args)) for i in range(workers)]
+    team = [make(target=gated, args=(ready, go, done, i, target, args, cpus))
+            for i in range(workers)]
     for w in team:
         w.start()
     for w in team:
@@ -121,7 +133,7 @@ def mixed_item(items, units, us):
 
 def cpu_rate(kind, workers, total):
     per = total // workers
-    return per * workers / team(kind, workers, countdown, (per,))
+    return per * workers / team(kind, workers, countdown, (per,), PIN)
 
 
 def cpu_paired(kind, workers, total):
@@ -234,6 +246,9 @@ def main():
     ap.add_argument("--countdown", type=int, default=10000000,
                     help="countdown iterations per CPU-bound run, all workers together")
     ap.add_argument("--max-workers", type=int, default=2)
+    ap.add_argument("--cpus", default="",
+                    help="CPU-bound workers: worker i on the i-th CPU of this comma-separated "
+                         "list, as bench_gil's plan (default: unpinned)")
     ap.add_argument("--convoy-ms", type=int, default=200)
     ap.add_argument("--convoy-min-intervals", type=int, default=20,
                     help="beside CPU threads, a convoy round lasts at least this many "
@@ -258,6 +273,18 @@ def main():
             ap.error("--%s: '%s' is invalid; valid: comma-separated integers in %d..%d"
                      % (flag.replace("_", "-"), getattr(args, flag), lo, hi))
     intervals = lists["intervals_us"]
+    if args.cpus:
+        try:
+            PIN[:] = [int(x) for x in args.cpus.split(",")]
+            if min(PIN) < 0:
+                raise ValueError
+        except ValueError:
+            ap.error("--cpus: '%s' is invalid; valid: comma-separated CPU numbers, 0 or more"
+                     % args.cpus)
+        allowed = os.sched_getaffinity(0) if CAN_PIN else set(PIN)
+        if not set(PIN) <= allowed:
+            ap.error("--cpus: '%s' names CPUs this process may not use; valid: a subset of %s"
+                     % (args.cpus, ",".join(str(c) for c in sorted(allowed))))
     for flag in ("repetitions", "countdown", "convoy_ms", "max_workers", "sleep_max_workers",
                  "sleep_us", "sleep_items", "mixed_workers", "mixed_item_us", "mixed_items"):
         if getattr(args, flag) < 1:
@@ -311,7 +338,9 @@ def main():
     context = {"python": platform.python_version(),
                "implementation": platform.python_implementation(), "gil": GIL,
                "unit_ns": "%.2f" % unit, "countdown": args.countdown,
-               "convoy_ms": args.convoy_ms, "convoy_min_intervals": args.convoy_min_intervals}
+               "convoy_ms": args.convoy_ms, "convoy_min_intervals": args.convoy_min_intervals,
+               "cpu_placement": ",".join(str(c) for c in PIN) if PIN and CAN_PIN else
+                                "unpinned (no os.sched_setaffinity)" if PIN else "unpinned"}
     if not PY2:
         context["switch_interval_default_s"] = sys.getswitchinterval()
     tmp = args.out + ".tmp"

@@ -117,7 +117,7 @@ emulated_vs_real() {
     local most
     most=$(awk -F'\t' -v s="$cp/sleep/$mode" 'NR > 1 && $1 == s && $2 > m { m = $2 } END { print m + 0 }' \
            "$run/${cp}_sleep_speedup.tsv")
-    echo "**Emulated $gil GIL vs real CPython $(jq -r .context.python "$run/${cp}_gil.json")** (\`scripts/cpython_gil.py\`), same machine, interleaved with the emulated runs repetition by repetition:"
+    echo "**Emulated $gil GIL vs real CPython $(jq -r .context.python "$run/${cp}_gil.json")** (\`scripts/cpython_gil.py\`), same machine, interleaved with the emulated runs repetition by repetition; real CPU-bound workers $(jq -r '.context.cpu_placement // "unpinned" | if test("^[0-9]") then "pinned as the emulated ones (CPUs \(.))" else . end' "$run/${cp}_gil.json"):"
     echo
     echo "| experiment | emulated | real | emulated / real | within target |"
     echo "| --- | ---: | ---: | ---: | --- |"

@@ -56,7 +56,7 @@ for c in "${cases[@]}"; do
 done
 
 if command -v python3 >/dev/null; then
-    for args in "--repetitions 0" "--intervals-us 5,x" "--no-such-flag"; do
+    for args in "--repetitions 0" "--intervals-us 5,x" "--cpus 0,x" "--cpus 4096" "--no-such-flag"; do
         # shellcheck disable=SC2086
         python3 "$RT_SOURCE/scripts/cpython_gil.py" --out "$T_TMP/c.json" $args >"$T_TMP/out" 2>"$T_TMP/err"
         rc=$?

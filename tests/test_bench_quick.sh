@@ -79,6 +79,11 @@ if command -v python3 >/dev/null; then
     # Interleaved: 3 passes of one repetition each, emulated and real.
     jq_ok "emulated compared runs come from the 3 passes" "$run/bench_gil.json" \
         '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time" and .run_type == "iteration")] | length == 3'
+    plan=$(jq -r '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time") | .label
+                   | capture("plan=(?<p>[0-9,]+)").p][0]' "$run/bench_gil.json")
+    jq_ok "real CPU-bound workers pinned where the emulated ones ran ($plan)" "$run/cpython_gil.json" \
+        ".context.cpu_placement == \"$plan\""
+    ok "the summary says so" grep -q "real CPU-bound workers pinned as the emulated ones (CPUs $plan)" "$run/SUMMARY.md"
     jq_ok "real runs: 3 repetitions" "$run/cpython_gil.json" \
         '[.benchmarks[] | select(.run_name == "cpython/cpu/threads-new/workers:2/manual_time")] | length == 3'
     ok "the latency CDF has emulated and real, alone and beside a CPU thread" \
