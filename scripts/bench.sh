@@ -245,7 +245,7 @@ merge_json() {
 }
 
 compare_passes() {
-    local p py plan rc=0
+    local p py plan pin rc=0
     mkdir -p "$run/passes"
     for p in $(seq "$repetitions"); do
         step "comparison pass $p: emulated, then ${pythons[*]}"
@@ -258,7 +258,7 @@ compare_passes() {
             --benchmark_min_time="$min_time" "${gil[@]}" --benchmark_filter="$gil_compared" || rc=1
         # Real CPU-bound workers go where the emulated ones went (the plan in
         # the label of bench_gil's 2-worker run; none under --policy none).
-        local pin=()
+        pin=()
         plan=$(jq -r '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time")
                        | .label // "" | capture("plan=(?<p>[0-9]+(,[0-9]+)*)( |$)").p][0] // empty' \
                "$run/passes/bench_gil.$p.json" 2>/dev/null) || plan=""
@@ -371,11 +371,16 @@ if [ -r "$run/bench_scaling.json" ] && [ -r "$run/scaling_capacity.json" ]; then
             "scaling_${w}_throughput" "$w work: items per second; threads, processes, threads under a GIL" \
             "items per second, whole team (log)" --logy || status=1
         [ -r "$run/scaling_${w}_throughput.tsv" ] || continue
-        # cpu runs measure their speedup against worker 0 alone beside them.
-        "$RT_ROOT/scripts/json2tsv.sh" --metric paired_speedup --match "^scaling/$w/" \
-            "$run/bench_scaling.json" | rt_atomic_write "$run/scaling_${w}_paired.tsv"
+        # cpu runs measure their speedup against worker 0 alone beside them
+        # (the waiting workloads have no reference rounds).
+        paired=()
+        if [ $w = cpu ]; then
+            "$RT_ROOT/scripts/json2tsv.sh" --metric paired_speedup --match "^scaling/$w/" \
+                "$run/bench_scaling.json" | rt_atomic_write "$run/scaling_${w}_paired.tsv"
+            paired=(--paired "$run/scaling_${w}_paired.tsv")
+        fi
         "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "$cap_low" \
-            --cpu '^scaling/cpu/[a-z]+/(threads|processes)$' --paired "$run/scaling_${w}_paired.tsv" \
+            --cpu '^scaling/cpu/[a-z]+/(threads|processes)$' "${paired[@]}" \
             "$run/scaling_${w}_throughput.tsv" | rt_atomic_write "$run/scaling_${w}_speedup.tsv"
         "$RT_ROOT/scripts/plot.sh" --tsv "$run/scaling_${w}_speedup.tsv" \
             --out "$run/scaling_${w}_speedup" --title "$w work: speedup over 1 worker of the same mode" \

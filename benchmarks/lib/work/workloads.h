@@ -80,9 +80,10 @@ typedef struct rt_mixed_config {
 extern const rt_workload rt_work_mixed;
 
 /* A wrapper that makes worker fail_worker fail in its first round, by
- * returning an error, calling _exit, or raising SIGSEGV (tests only). */
+ * returning an error, calling _exit, raising SIGSEGV, or failing an
+ * assertion (SIGABRT; tests only). */
 typedef enum rt_fail_how { RT_FAIL_RETURN, RT_FAIL_EXIT, RT_FAIL_SIGNAL, RT_FAIL_ASSERT } rt_fail_how;
-extern const char *const rt_fail_how_names[];   /* "return", "exit", "signal", NULL */
+extern const char *const rt_fail_how_names[];   /* "return", "exit", "signal", "assert", NULL */
 typedef struct rt_faulty_config {
     const rt_workload *inner;
     const void *inner_config;
