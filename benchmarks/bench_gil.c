@@ -21,8 +21,10 @@
  * I/O-bound and mixed work under the GIL are modes of bench_scaling's
  * workloads (sleep, tcp, mixed; gil/gil_mode.h), not repeated here.
  * CPU-bound runs also report solo_items_per_second and paired_speedup: one
- * worker alone, in reference rounds beside the timed ones (team/rounds.h),
- * and the team's rate over it, the speedup the VM's drift does not bend.
+ * worker alone, in reference rounds beside the timed ones on each of the
+ * team's PUs in turn (team/rounds.h), and the team's rate over it, the
+ * speedup the VM's drift does not bend; solo_pus and solo_spread say how
+ * many PUs the reference sampled and how far apart their speeds were.
  * Each run reports items_per_second (or io_ops_per_second), the GIL's
  * acquisitions, hand-offs, drop requests and forced-switch waits per
  * second, time waiting for the GIL (p50, p99, max), I/O operation latency
@@ -56,6 +58,9 @@ static const char summary[] =
 
 static rt_place_opts place_opts = RT_PLACE_OPTS_DEFAULT;
 static double unit_ns = RT_GIL_UNIT_NS;
+static double old_unit_ns = 0;           /* 0: unit_ns */
+static int64_t check_interval = RT_GIL_CHECK_INTERVAL;
+static int64_t ticks_per_unit = RT_GIL_TICKS_PER_UNIT;
 static int64_t poll_every = 1;
 static int64_t units_per_item = 3000;
 static int64_t cpu_items = 1024;
@@ -74,6 +79,12 @@ static rt_flag flags[] = {
     RT_PLACEMENT_FLAGS(place_opts),
     { "unit-ns", RT_FLAG_DOUBLE, &unit_ns, 1, 1e6, NULL,
       "one unit of bytecode work, ns on one idle PU (a countdown loop iteration)", false },
+    { "old-unit-ns", RT_FLAG_DOUBLE, &old_unit_ns, 0, 1e6, NULL,
+      "the same under the old GIL: a 2.x countdown iteration (0: --unit-ns)", false },
+    { "check-interval", RT_FLAG_INT, &check_interval, 1, 1e9, NULL,
+      "the old GIL's check interval, ticks (sys.setcheckinterval)", false },
+    { "ticks-per-unit", RT_FLAG_INT, &ticks_per_unit, 1, 1e9, NULL,
+      "the old GIL's ticks per unit of bytecode", false },
     { "poll-every", RT_FLAG_INT, &poll_every, 1, 1e12, NULL,
       "units between eval-breaker polls (large: a long C call holding the GIL)", false },
     { "units-per-item", RT_FLAG_INT, &units_per_item, 1, 1e9, NULL, "cpu: units per item", false },
@@ -98,9 +109,9 @@ static rt_flag flags[] = {
     { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
       "kernel steps per us (0: calibrate)", false },
     { "solo-every", RT_FLAG_INT, &solo_every, 0, 1000000, NULL,
-      "cpu, cpu_one_pu, interval: worker 0 alone does a reference round (items / N) before the "
-      "first timed round, after every this many and after the last (0: none); gives "
-      "paired_speedup", false },
+      "cpu, cpu_one_pu, interval: one worker alone does a reference round (items / N) before "
+      "the first timed round, after every this many and after the last, on each of the team's "
+      "PUs in turn (0: none); gives paired_speedup", false },
     RT_FLAG_END,
 };
 
@@ -220,12 +231,15 @@ static void bm_gil(rt_state *st, void *arg)
     int64_t a = rt_range(st, 0);
     int workers = e->arg == 0 ? (int)a : e->arg == 1 ? 2 : 1 + (int)a;
     rt_gil_params gp = RT_GIL_PARAMS_DEFAULT(mode_gil[e->mode]);
+    gp.check_interval = check_interval;
+    gp.ticks_per_unit = ticks_per_unit;
     gp.switch_interval_us = e->arg == 1 ? a : e->interval_us ? e->interval_us
                                                              : RT_GIL_SWITCH_INTERVAL_US;
     rt_gil gil;
     char err[512] = "";
     rt_responder echo = { 0 };
-    rt_gil_work_config cfg = { &gil, e->job, rt_gil_unit_steps(unit_ns, steps_per_us),
+    double unit = rt_gil_unit_ns(gp.kind, unit_ns, old_unit_ns);
+    rt_gil_work_config cfg = { &gil, e->job, rt_gil_unit_steps(unit, steps_per_us),
                                units_per_item, poll_every, e->op,
                                convoy_round_ns(workers - 1, gp.switch_interval_us),
                                io_units_per_op, 0 };
@@ -250,8 +264,8 @@ static void bm_gil(rt_state *st, void *arg)
     tally t = { .shared = team ? rt_team_shared(team) : NULL, .workers = workers };
     uint64_t checksum = e->job == RT_GJ_CONVOY ? 0 : rt_index_checksum(0, items);
     int64_t solo_items = items / workers > 0 ? items / workers : 1;
-    rt_reference ref = { solo_items, rt_index_checksum(0, solo_items), (int)solo_every, discard,
-                         &t, 0, 0 };
+    rt_reference ref = { .items = solo_items, .checksum = rt_index_checksum(0, solo_items),
+                         .every = (int)solo_every, .on_round = discard, .arg = &t };
     rt_reference *with_ref = e->job == RT_GJ_CPU && solo_every > 0 ? &ref : NULL;
     int64_t rounds =
         ok ? rt_team_bench_rounds(st, team, items, checksum, collect, &t, with_ref) : -1;
@@ -259,9 +273,9 @@ static void bm_gil(rt_state *st, void *arg)
         char plan[256], seen[256], label[700];
         rt_cpulist_format(rt_team_planned(team), workers, plan, sizeof plan);
         rt_cpulist_format(rt_team_seen(team), workers, seen, sizeof seen);
-        snprintf(label, sizeof label, "mode=%s gil=%s interval_us=%lld plan=%s seen=%s",
+        snprintf(label, sizeof label, "mode=%s gil=%s interval_us=%lld unit_ns=%g plan=%s seen=%s",
                  mode_names[e->mode], rt_gil_names[gp.kind], (long long)gp.switch_interval_us,
-                 plan, seen);
+                 unit, plan, seen);
         rt_set_label(st, label);
         if (rt_team_stop(team, err, sizeof err) < 0 && rounds > 0) {
             rt_skip_with_error(st, err);
@@ -341,6 +355,9 @@ int main(int argc, char **argv)
         steps_per_us = rt_cpu_steps_per_us(20, 5);
     rt_contextf("calibration.cpu_steps_per_us", "%.1f", steps_per_us);
     rt_contextf("gil.unit_steps", "%lld", (long long)rt_gil_unit_steps(unit_ns, steps_per_us));
+    rt_contextf("gil.old_unit_steps", "%lld",
+                (long long)rt_gil_unit_steps(rt_gil_unit_ns(RT_GIL_OLD, unit_ns, old_unit_ns),
+                                             steps_per_us));
     rt_context("placement.oversubscribe", "yes");
 
     char name[160];

@@ -31,11 +31,14 @@
  *   responder_cpu_us_per_item
  *                           tcp: the server's CPU time per request
  *   start_skew_us           gate open to the last worker's start
- *   solo_items_per_second, paired_speedup
- *                           cpu: worker 0 alone, in reference rounds run
- *                           beside the timed ones (rounds.h), and the
- *                           team's rate over it: a speedup that the VM's
- *                           swings of single-PU speed do not bend
+ *   solo_items_per_second, paired_speedup, solo_pus, solo_spread
+ *                           cpu: one worker alone, in reference rounds run
+ *                           beside the timed ones on each of the team's
+ *                           PUs in turn (rounds.h), and the team's rate
+ *                           over it: a speedup that the VM's swings of
+ *                           single-PU speed do not bend; how many PUs the
+ *                           reference sampled, and the fastest one's solo
+ *                           rate over the slowest's
  *   cpu_mismatches, bind_failures
  * and its label says mode, placement plan and the CPUs the workers saw.
  * A wrong checksum, a failed worker or a responder that answered a wrong
@@ -102,8 +105,10 @@ static double capacity_ms = 20;
 static int64_t capacity_trials = 5;
 static const char *capacity_out = NULL;
 static double unit_ns = RT_GIL_UNIT_NS;
+static double old_unit_ns = 0;           /* 0: unit_ns */
 static int64_t switch_interval_us = RT_GIL_SWITCH_INTERVAL_US;
 static int64_t check_interval = RT_GIL_CHECK_INTERVAL;
+static int64_t ticks_per_unit = RT_GIL_TICKS_PER_UNIT;
 static int64_t fail_worker = -1;
 static int fail_how = RT_FAIL_RETURN;
 
@@ -170,8 +175,9 @@ static rt_flag flags[] = {
     { "harness-rounds", RT_FLAG_INT, &harness_rounds, 1, 1000, NULL,
       "empty rounds per run that measure the harness (median kept)", false },
     { "solo-every", RT_FLAG_INT, &solo_every, 0, 1000000, NULL,
-      "cpu: worker 0 alone does a reference round (items / N) before the first timed round, "
-      "after every this many and after the last (0: none); gives paired_speedup", false },
+      "cpu: one worker alone does a reference round (items / N) before the first timed round, "
+      "after every this many and after the last, on each of the team's PUs in turn (0: none); "
+      "gives paired_speedup", false },
     { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
       "kernel steps per microsecond for mixed work (0: calibrate)", false },
     { "calibrate-ms", RT_FLAG_DOUBLE, &calibrate_ms, 1, 10000, NULL,
@@ -184,10 +190,14 @@ static rt_flag flags[] = {
       "write the capacity before and after the sweeps to this JSON file", false },
     { "unit-ns", RT_FLAG_DOUBLE, &unit_ns, 1, 1e6, NULL,
       "GIL modes: one unit of bytecode, ns (the eval breaker is polled between units)", false },
+    { "old-unit-ns", RT_FLAG_DOUBLE, &old_unit_ns, 0, 1e6, NULL,
+      "GIL modes: the same under the old GIL, a 2.x countdown iteration (0: --unit-ns)", false },
     { "switch-interval-us", RT_FLAG_INT, &switch_interval_us, 1, 1e7, NULL,
       "GIL modes: the new GIL's switch interval", false },
     { "check-interval", RT_FLAG_INT, &check_interval, 1, 1e9, NULL,
       "GIL modes: the old GIL's check interval, ticks", false },
+    { "ticks-per-unit", RT_FLAG_INT, &ticks_per_unit, 1, 1e9, NULL,
+      "GIL modes: the old GIL's ticks per unit of bytecode", false },
     { "fail-worker", RT_FLAG_INT, &fail_worker, -1, MAX_WORKERS_LIMIT, NULL,
       "test hook: this worker fails in its first round (-1: none)", false },
     { "fail-how", RT_FLAG_CHOICE, &fail_how, 0, 0, rt_fail_how_names,
@@ -244,8 +254,7 @@ static int prepare(const experiment *e, int workers, int64_t wait_pct, run_setup
 {
     memset(s, 0, sizeof *s);
     s->checksum_steps = -1;
-    rt_gil_params gp = { mode_gil[e->mode], switch_interval_us, check_interval,
-                         RT_GIL_TICKS_PER_UNIT };
+    rt_gil_params gp = { mode_gil[e->mode], switch_interval_us, check_interval, ticks_per_unit };
     if (gp.kind != RT_GIL_NONE && rt_gil_init(&s->gil, &gp) < 0) {
         snprintf(err, len, "cannot make the GIL");
         return -1;
@@ -281,7 +290,10 @@ static int prepare(const experiment *e, int workers, int64_t wait_pct, run_setup
         s->work = &rt_work_faulty, s->config = &s->faulty;
     }
     if (gp.kind != RT_GIL_NONE) {
-        s->gil_mode = (rt_gil_mode_config){ &s->gil, rt_gil_unit_steps(unit_ns, steps_per_us),
+        s->gil_mode = (rt_gil_mode_config){ &s->gil,
+                                            rt_gil_unit_steps(rt_gil_unit_ns(gp.kind, unit_ns,
+                                                                             old_unit_ns),
+                                                              steps_per_us),
                                             s->work, s->config };
         s->work = &rt_work_under_gil, s->config = &s->gil_mode;
         s->shared_bytes = rt_gil_mode_shared_bytes(workers);
@@ -338,7 +350,7 @@ static void placement_label(rt_state *st, const rt_team *team, int mode)
                  (long long)switch_interval_us, unit_ns);
     if (mode == M_OLD)
         snprintf(gil, sizeof gil, " gil=old check_interval=%lld unit_ns=%g",
-                 (long long)check_interval, unit_ns);
+                 (long long)check_interval, rt_gil_unit_ns(RT_GIL_OLD, unit_ns, old_unit_ns));
     snprintf(label, sizeof label, "mode=%s%s policy=%s plan=%s seen=%s%s%s", mode_names[mode],
              gil, rt_policy_name(machine.place.policy), plan, seen,
              n > rt_topo_allowed_pus(&machine.topo) ? " oversubscribed=yes" : "",
@@ -404,10 +416,12 @@ static void bm_team(rt_state *st, void *arg)
     bool ok = team && harness >= 0;
     if (!ok)
         rt_skip_with_error(st, err);
-    /* cpu: beside the timed rounds, worker 0 alone on a worker's share. */
+    /* cpu: beside the timed rounds, one worker alone on a worker's share,
+     * on each of the team's PUs in turn. */
     int64_t solo_items = items / workers > 0 ? items / workers : 1;
-    rt_reference ref = { solo_items, reference_checksum(s.checksum_steps, solo_items),
-                         (int)solo_every, discard_gil, &t, 0, 0 };
+    rt_reference ref = { .items = solo_items,
+                         .checksum = reference_checksum(s.checksum_steps, solo_items),
+                         .every = (int)solo_every, .on_round = discard_gil, .arg = &t };
     rt_reference *with_ref = e->workload == CPU && solo_every > 0 ? &ref : NULL;
     int64_t rounds =
         ok ? rt_team_bench_rounds(st, team, items, expected, add_round, &t, with_ref) : -1;
@@ -592,8 +606,10 @@ int main(int argc, char **argv)
     rt_contextf("timer_slack_ns", "%d", RT_TIMER_SLACK_NS);
     rt_contextf("gil.unit_ns", "%g", unit_ns);
     rt_contextf("gil.unit_steps", "%lld", (long long)rt_gil_unit_steps(unit_ns, steps_per_us));
+    rt_contextf("gil.old_unit_ns", "%g", rt_gil_unit_ns(RT_GIL_OLD, unit_ns, old_unit_ns));
     rt_contextf("gil.switch_interval_us", "%lld", (long long)switch_interval_us);
     rt_contextf("gil.check_interval", "%lld", (long long)check_interval);
+    rt_contextf("gil.ticks_per_unit", "%lld", (long long)ticks_per_unit);
 
     rt_capacity before, after;
     measure_capacity("before", &before);

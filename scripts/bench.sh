@@ -217,6 +217,20 @@ for py in "${pythons[@]}"; do
     python_versions+="${python_versions:+; }$py $("$py" -c 'import platform; print(platform.python_version())')"
 done
 scaling_compared='^(scaling/sleep/weak/threads-(new|old)|crossover/mixed)/'
+# The emulator's unit of bytecode, measured on this machine just before each
+# run that uses it: python3's countdown iteration for the new GIL (and for
+# processes), python2.7's for the old one.  With no Python the built-in
+# defaults stay; the runs' labels and contexts say which length they used.
+units=()
+measure_units() {
+    local py ns
+    units=()
+    for py in "${pythons[@]}"; do
+        ns=$("$py" "$RT_ROOT/scripts/cpython_gil.py" --print-unit-ns 2>>"$run/cpython_gil.log") ||
+            { rt_log "racetrack: $py could not time its countdown; see $run/cpython_gil.log"; continue; }
+        if [ "$py" = python2.7 ]; then units+=(--old-unit-ns="$ns"); else units+=(--unit-ns="$ns"); fi
+    done
+}
 # The latency distribution plot's switch interval (in both profiles' lists).
 RT_CDF_INTERVAL_US=5000
 gil_compared='^gil/(cpu/(threads-new|threads-old|processes)|convoy/[a-z0-9]+/(threads-new|threads-old))/'
@@ -250,12 +264,14 @@ compare_passes() {
     for p in $(seq "$repetitions"); do
         step "comparison pass $p: emulated, then ${pythons[*]}"
         if [ $compare_scaling -eq 1 ]; then
+            measure_units
             OUT=passes/bench_scaling.$p run_bench bench_scaling "${once[@]}" \
-                --benchmark_min_time="$min_time" "${scaling[@]}" --capacity-trials=1 \
+                --benchmark_min_time="$min_time" "${scaling[@]}" "${units[@]}" --capacity-trials=1 \
                 --benchmark_filter="$scaling_compared" || rc=1
         fi
+        measure_units
         OUT=passes/bench_gil.$p run_bench bench_gil "${once[@]}" \
-            --benchmark_min_time="$min_time" "${gil[@]}" --benchmark_filter="$gil_compared" || rc=1
+            --benchmark_min_time="$min_time" "${gil[@]}" "${units[@]}" --benchmark_filter="$gil_compared" || rc=1
         # Real CPU-bound workers go where the emulated ones went (the plan in
         # the label of bench_gil's 2-worker run; none under --policy none).
         pin=()
@@ -310,8 +326,9 @@ if want shim; then
 fi
 if want scaling; then
     step bench_scaling
+    measure_units
     run_bench bench_scaling "${common[@]}" --benchmark_min_time="$min_time" "${scaling[@]}" \
-        "${scaling_filter[@]}" --capacity-out "$run/scaling_capacity.json" || status=1
+        "${units[@]}" "${scaling_filter[@]}" --capacity-out "$run/scaling_capacity.json" || status=1
 fi
 if want cost; then
     step bench_create
@@ -323,7 +340,8 @@ if want cost; then
 fi
 if want gil; then
     step bench_gil
-    run_bench bench_gil "${common[@]}" --benchmark_min_time="$min_time" "${gil[@]}" \
+    measure_units
+    run_bench bench_gil "${common[@]}" --benchmark_min_time="$min_time" "${gil[@]}" "${units[@]}" \
         "${gil_filter[@]}" || status=1
     if [ ${#pythons[@]} -gt 0 ]; then
         compare_passes || status=1
@@ -428,6 +446,8 @@ if [ -r "$run/bench_gil.json" ]; then
     tsv() { "$RT_ROOT/scripts/json2tsv.sh" "$@" "$run/bench_gil.json"; }
     tsv --metric items_per_second --match '^gil/cpu' | rt_atomic_write "$run/gil_cpu_throughput.tsv"
     tsv --metric paired_speedup --match '^gil/cpu' | rt_atomic_write "$run/gil_cpu_paired.tsv"
+    # How far apart the team's PUs were for one worker alone (rounds.h).
+    tsv --metric solo_spread --match '^gil/cpu/' | rt_atomic_write "$run/gil_cpu_solo_spread.tsv"
     "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" \
         --cpu '/(processes|threads-none)$' --paired "$run/gil_cpu_paired.tsv" \
         "$run/gil_cpu_throughput.tsv" |
@@ -463,6 +483,7 @@ if [ -r "$run/bench_gil.json" ]; then
         cp_tsv() { "$RT_ROOT/scripts/json2tsv.sh" "$@" "$run/${cp}_gil.json"; }
         cp_tsv --metric items_per_second --match "^$cp/cpu/" | rt_atomic_write "$run/${cp}_cpu.tsv"
         cp_tsv --metric paired_speedup --match "^$cp/cpu/" | rt_atomic_write "$run/${cp}_cpu_paired.tsv"
+        cp_tsv --metric solo_spread --match "^$cp/cpu/" | rt_atomic_write "$run/${cp}_cpu_solo_spread.tsv"
         "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" --cpu '/processes$' \
             --paired "$run/${cp}_cpu_paired.tsv" "$run/${cp}_cpu.tsv" |
             rt_atomic_write "$run/${cp}_cpu_speedup.tsv"

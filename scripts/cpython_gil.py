@@ -11,8 +11,12 @@ summary treat emulated and real alike:
                                       total split over N threads;
                                       items_per_second = iterations/s;
                                       solo_items_per_second: 1 thread on
-                                      1/N of it just before and after;
-                                      paired_speedup: the first over it
+                                      1/N of it just before and after, on
+                                      each of the team's CPUs in turn (the
+                                      mean of their rates); paired_speedup:
+                                      the first over it; solo_pus and
+                                      solo_spread: how many CPUs, and the
+                                      fastest one's rate over the slowest's
   cpython/cpu/processes/workers:N     the same over N processes
   cpython/convoy/<op>/threads-new/i<us>/cpu:K
                                       one thread doing always-ready I/O (read1:
@@ -33,13 +37,16 @@ summary treat emulated and real alike:
                                       (100 - P) % of --mixed-item-us, then
                                       sleep for the rest
 The CPU-bound workers can be pinned like bench_gil's (--cpus: worker i on
-the i-th CPU of the list, the solo worker on the first), so that emulated
-and real runs see the same placement; 2.x has no os.sched_setaffinity and
-runs unpinned (the context says which).
+the i-th CPU of the list, the solo worker on each of the team's in turn),
+so that emulated and real runs see the same placement; 2.x has no
+os.sched_setaffinity and runs unpinned (the context says which).
+--print-unit-ns prints the countdown's ns per iteration and exits: bench.sh
+sizes the emulator's unit with it.
 Repetitions of different configurations are interleaved.  The countdown's
 speed (unit_ns, ns per iteration) is measured once and is in the context.
 
-usage: cpython_gil.py --out FILE [--repetitions N] [--countdown N]
+usage: cpython_gil.py --print-unit-ns
+       cpython_gil.py --out FILE [--repetitions N] [--countdown N]
                       [--convoy-ms MS] [--intervals-us LIST] [--max-cpu K]
                       [--sleep-max-workers N] ... (see --help)
 """
@@ -131,22 +138,44 @@ def mixed_item(items, units, us):
             time.sleep(us / 1e6)
 
 
-def cpu_rate(kind, workers, total):
+def cpu_rate(kind, workers, total, cpus):
     per = total // workers
-    return per * workers / team(kind, workers, countdown, (per,), PIN)
+    return per * workers / team(kind, workers, countdown, (per,), cpus)
+
+
+def team_cpus(workers):
+    """The distinct CPUs a pinned team of `workers` runs on, in worker
+    order; [None] (one unpinned solo worker) when it is not pinned."""
+    if not PIN or not CAN_PIN:
+        return [None]
+    cpus = []
+    for i in range(workers):
+        c = PIN[i % len(PIN)]
+        if c not in cpus:
+            cpus.append(c)
+    return cpus
 
 
 def cpu_paired(kind, workers, total):
     """The team's rate, and one worker alone on a worker's share just before
-    and just after it (bench_gil's reference rounds): paired_speedup is the
-    team's rate over the mean of the two, so the machine's swings of speed
-    between configurations do not enter the ratio."""
-    before = cpu_rate(kind, 1, total // workers)
-    rate = cpu_rate(kind, workers, total)
-    after = cpu_rate(kind, 1, total // workers)
-    solo = (before + after) / 2
-    return {"items_per_second": rate, "solo_items_per_second": solo,
-            "paired_speedup": rate / solo}
+    and just after it (bench_gil's reference rounds), the share cut over the
+    team's CPUs, one piece on each in turn (in reverse order after): a team
+    spread over CPUs runs at their mean speed, and on a shared host one vCPU
+    can run interpreter code much slower than another for minutes.
+    paired_speedup is the team's rate over the mean of the per-CPU rates, so
+    neither the machine's swings between configurations nor a slow CPU enter
+    the ratio."""
+    cpus = team_cpus(workers)
+    piece = max(total // workers // len(cpus), 1)
+    solo = lambda c: cpu_rate(kind, 1, piece, [c] if c is not None else ())
+    before = [solo(c) for c in cpus]
+    rate = cpu_rate(kind, workers, total, PIN)
+    after = [solo(c) for c in reversed(cpus)][::-1]
+    per_cpu = [(b + a) / 2 for b, a in zip(before, after)]
+    mean = sum(per_cpu) / len(per_cpu)
+    return {"items_per_second": rate, "solo_items_per_second": mean,
+            "paired_speedup": rate / mean, "solo_pus": len(cpus),
+            "solo_spread": max(per_cpu) / min(per_cpu)}
 
 
 def echo_server(listener):
@@ -241,7 +270,9 @@ class Parser(argparse.ArgumentParser):
 
 def main():
     ap = Parser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--out")
+    ap.add_argument("--print-unit-ns", action="store_true",
+                    help="print the countdown's ns per iteration (best of a few) and exit")
     ap.add_argument("--repetitions", type=int, default=5)
     ap.add_argument("--countdown", type=int, default=10000000,
                     help="countdown iterations per CPU-bound run, all workers together")
@@ -263,6 +294,11 @@ def main():
     ap.add_argument("--mixed-items", type=int, default=32, help="per worker")
     ap.add_argument("--mixed-pcts", default="0,10,25,50,75,90,100")
     args = ap.parse_args()
+    if args.print_unit_ns:
+        print("%.2f" % unit_ns())
+        return
+    if not args.out:
+        ap.error("--out: missing; valid: the JSON file to write")
     lists = {}
     for flag, lo, hi in (("intervals_us", 1, 10 ** 7), ("mixed_pcts", 0, 100)):
         try:

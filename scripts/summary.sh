@@ -154,6 +154,11 @@ emulated_vs_real() {
             if (pairs) printf "Convoy order: %d of %d pairs of configurations rank the same way emulated and real (%.0f %%).\n\n", same, pairs, 100 * same / pairs
         }' "$e" "$r"
     rm -f "$e" "$r"
+    local spread=$run/${cp}_cpu_solo_spread.tsv
+    if [ -r "$spread" ]; then
+        awk -F'\t' -v s="$cp/cpu/$mode" 'NR > 1 && $1 == s && $2 == 2 {
+            printf "The real 2-thread run'"'"'s CPUs, one thread alone on each: the fastest one'"'"'s rate over the slowest'"'"'s, %.2f (median; 1.00 when unpinned, a single solo CPU).\n\n", $6 }' "$spread"
+    fi
 }
 
 # The emulated GIL, from bench_gil's TSVs.
@@ -163,6 +168,12 @@ gil_summary() {
     echo
     pivot "$run/gil_cpu_speedup.tsv" x 1 %.2f "work/mode"
     echo
+    if [ -r "$run/gil_cpu_solo_spread.tsv" ]; then
+        echo "The reference rounds' PUs: one worker alone on each PU of the team, the fastest PU's rate over the slowest's (1.00: even; the speedups above divide by their mean; columns: workers):"
+        echo
+        pivot "$run/gil_cpu_solo_spread.tsv" x 1 %.2f "work/mode"
+        echo
+    fi
     echo "GIL hand-offs per second, CPU-bound (columns: workers):"
     echo
     pivot "$run/gil_handoffs.tsv" x 1 %.0f "work/mode"

@@ -84,6 +84,13 @@ if command -v python3 >/dev/null; then
     jq_ok "real CPU-bound workers pinned where the emulated ones ran ($plan)" "$run/cpython_gil.json" \
         ".context.cpu_placement == \"$plan\""
     ok "the summary says so" grep -q "real CPU-bound workers pinned as the emulated ones (CPUs $plan)" "$run/SUMMARY.md"
+    jq_ok "the real solo worker ran on each CPU of the team in turn" "$run/cpython_gil.json" \
+        "[.benchmarks[] | select(.run_name == \"cpython/cpu/threads-new/workers:2/manual_time\")
+          | .solo_pus == (\"$plan\" | split(\",\") | unique | length) and .solo_spread >= 1] | all"
+    # The emulated unit is python3's countdown iteration, timed just before
+    # each run (a 2-decimal measurement, never exactly the built-in 33).
+    jq_ok "every emulated run's unit was measured, not the default" "$run/bench_gil.json" \
+        '[.benchmarks[] | select(.label | test("gil=new")) | .label | test(" unit_ns=33 ") | not] | all'
     jq_ok "real runs: 3 repetitions" "$run/cpython_gil.json" \
         '[.benchmarks[] | select(.run_name == "cpython/cpu/threads-new/workers:2/manual_time")] | length == 3'
     ok "the latency CDF has emulated and real, alone and beside a CPU thread" \

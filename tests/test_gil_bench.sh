@@ -30,6 +30,16 @@ jq_ok "CPU-bound runs, and only they, have a reference: one worker alone, and th
       | if (.name | test("^gil/(cpu|cpu_one_pu|interval)/")) then .solo_items_per_second > 0
           and (.paired_speedup - .items_per_second / .solo_items_per_second | fabs) < 1e-6
         else (has("paired_speedup") or has("solo_items_per_second")) | not end] | all'
+# A team spread over PUs runs at their mean speed: the reference samples
+# each PU of the plan (one on the same PU), not worker 0's alone.
+jq_ok "the reference samples every PU of the plan, and only those" "$j" \
+    '[.benchmarks[] | select(.run_type == "iteration" and has("solo_pus"))
+      | .solo_pus == (.label | capture("plan=(?<p>[0-9,]+)").p | split(",") | unique | length)
+        and .solo_spread >= 1] | all'
+jq_ok "cpu_one_pu: one PU sampled" "$j" \
+    '[.benchmarks[] | select(.name | startswith("gil/cpu_one_pu/")) | .solo_pus == 1] | all'
+jq_ok "labels say the unit's length: the default 33 ns" "$j" \
+    '[.benchmarks[] | .label | test(" unit_ns=33 ")] | all'
 jq_ok "no GIL: no hand-offs, no waits" "$j" \
     '[.benchmarks[] | select(.name | startswith("gil/cpu/threads-none")) | .gil_handoffs_per_s == 0 and .gil_wait_max_us == 0] | all'
 jq_ok "old GIL hands off 10x more often than the new with 2 CPU threads" "$j" \
@@ -46,6 +56,18 @@ jq_ok "convoy runs report the latency CDF: 18 points, rising, ending at 1" "$j" 
       | [to_entries[] | select(.key | test("^io_le_[0-9]+ns$")) | {e: (.key | ltrimstr("io_le_") | rtrimstr("ns") | tonumber), v: .value}]
       | sort_by(.e) | map(.v) | length == 18 and . == sort and .[17] == 1 and .[0] >= 0] | all'
 ok "no process left behind" test "$(pgrep -f -- "$marker" | wc -l)" -eq 0
+# The old GIL models 2.x, whose countdown runs at its own speed: --old-unit-ns
+# sizes its units and nobody else's.
+"$RT_BIN/bench_gil" --unit-ns=40 --old-unit-ns=20 --steps-per-us=1000 --cpu-max-workers=1 \
+    --cpu-items=8 --units-per-item=100 --solo-every=0 --benchmark_filter='^gil/cpu/' \
+    --benchmark_min_time=0.001 --benchmark_out="$T_TMP/u.json" --benchmark_out_format=json \
+    >/dev/null 2>"$T_TMP/err"
+ok "bench_gil --old-unit-ns exits 0" test $? -eq 0
+jq_ok "the old GIL's units are --old-unit-ns long, every other mode's --unit-ns" "$T_TMP/u.json" \
+    '[.benchmarks[] | .label | if test("gil=old") then test(" unit_ns=20 ") else test(" unit_ns=40 ") end]
+     | length == 4 and all'
+jq_ok "context: the units in kernel steps (40 and 20 at 1000 steps/us)" "$T_TMP/u.json" \
+    '.context."gil.unit_steps" == "40" and .context."gil.old_unit_steps" == "20"'
 "$RT_BIN/bench_gil" --convoy-ops=carrier-pigeon >/dev/null 2>"$T_TMP/err"
 ok "bad --convoy-ops: exit 2" test $? -eq 2
 t_done

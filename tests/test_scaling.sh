@@ -14,7 +14,7 @@ toy=(--io-max-workers=4 --cpu-max-workers=4 --cpu-steps=20000 --cpu-strong-items
      --tcp-delay-us=500 --tcp-strong-items=16 --tcp-weak-items=4 --mixed-item-us=500
      --mixed-strong-items=16 --mixed-weak-items=4 --crossover-pcts=0,100
      --crossover-items=4 --harness-rounds=3 --capacity-ms=5 --capacity-trials=3
-     --calibrate-ms=5 --benchmark_min_time=0.005)
+     --calibrate-ms=5 --old-unit-ns=20 --benchmark_min_time=0.005)
 survivors() { pgrep -f -- "$marker" | grep -vx "$$" | wc -l; }
 
 "$RT_BIN/bench_scaling" "${toy[@]}" --capacity-out="$marker.capacity.json" \
@@ -30,22 +30,26 @@ jq_ok "every run has its counters" "$j" \
     '[.benchmarks[] | has("items_per_second") and has("harness_fraction") and has("cpus_busy")
       and has("cpu_us_per_item") and has("voluntary_cs_per_item") and has("involuntary_cs_per_item")
       and has("start_skew_us") and has("cpu_mismatches")] | all'
-jq_ok "cpu runs, and only they, are paired with worker 0 alone (solo rate, paired speedup)" "$j" \
+jq_ok "cpu runs, and only they, are paired with one worker alone on each PU of the plan" "$j" \
     '[.benchmarks[] | select(.run_type == "iteration")
       | if (.name | startswith("scaling/cpu/")) then .solo_items_per_second > 0
           and (.paired_speedup - .items_per_second / .solo_items_per_second | fabs) < 1e-6
-        else (has("paired_speedup") or has("solo_items_per_second")) | not end] | all'
+          and .solo_pus == (.label | capture("plan=(?<p>[0-9,]+)").p | split(",") | unique | length)
+          and .solo_spread >= 1
+        else (has("paired_speedup") or has("solo_items_per_second") or has("solo_pus")) | not end]
+     | all'
 jq_ok "tcp runs report the responder's CPU per request" "$j" \
     '[.benchmarks[] | select(.name | startswith("scaling/tcp/")) | .responder_cpu_us_per_item > 0] | all'
 jq_ok "labels carry mode, plan and CPUs seen" "$j" \
-    '[.benchmarks[] | .label | test("^mode=(threads|processes|threads-new gil=new switch_interval_us=5000 unit_ns=33|threads-old gil=old check_interval=100 unit_ns=33) policy=compact plan=[0-9,]+ seen=[0-9,]+")] | all'
+    '[.benchmarks[] | .label | test("^mode=(threads|processes|threads-new gil=new switch_interval_us=5000 unit_ns=33|threads-old gil=old check_interval=100 unit_ns=20) policy=compact plan=[0-9,]+ seen=[0-9,]+")] | all'
 jq_ok "processes runs are labelled processes" "$j" \
     '[.benchmarks[] | select(.name | contains("/processes")) | .label | startswith("mode=processes")] | all'
 jq_ok "context: capacity, calibration, sweep, parameters" "$j" \
     '.context | has("capacity.before") and has("calibration.cpu_steps_per_us")
      and ."sweep.io_max_workers" == "4" and ."param.tcp-delay-us" == "500"
      and ."param.modes" == "threads,processes,threads-new,threads-old"
-     and ."gil.switch_interval_us" == "5000" and (."gil.unit_steps" | tonumber) >= 1'
+     and ."gil.switch_interval_us" == "5000" and (."gil.unit_steps" | tonumber) >= 1
+     and ."gil.unit_ns" == "33" and ."gil.old_unit_ns" == "20"'
 jq_ok "GIL modes report the GIL's counters, the others do not" "$j" \
     '[.benchmarks[] | (.name | test("/threads-(new|old)/")) == (has("gil_acquisitions_per_s")
       and has("gil_handoffs_per_s") and has("gil_wait_p99_us") and has("gil_forced_waits_per_s"))] | all'

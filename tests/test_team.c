@@ -135,14 +135,15 @@ static int share_run(rt_worker *w)
 
 static const rt_workload sharing = { "share", NULL, share_run, NULL };
 
-/* rt_team_round_some: the items go to the first `active` workers only,
- * split as a team of that size would split them; the others get none. */
+/* rt_team_round_some: the items go to workers first .. first+active-1
+ * only, split as a team of that size would split them; the others get none. */
 static void test_some_workers(const rt_placement *pl)
 {
     enum { WORKERS = 4, ITEMS = 10 };
-    static const struct { int active; int64_t want[WORKERS]; } cases[] = {
-        { 1, { 10, 0, 0, 0 } }, { 2, { 5, 5, 0, 0 } }, { 3, { 3, 3, 4, 0 } },
-        { 4, { 2, 3, 2, 3 } },
+    static const struct { int first, active; int64_t want[WORKERS]; } cases[] = {
+        { 0, 1, { 10, 0, 0, 0 } }, { 0, 2, { 5, 5, 0, 0 } }, { 0, 3, { 3, 3, 4, 0 } },
+        { 0, 4, { 2, 3, 2, 3 } },  { 1, 1, { 0, 10, 0, 0 } }, { 3, 1, { 0, 0, 0, 10 } },
+        { 1, 2, { 0, 5, 5, 0 } },  { 2, 4, { 0, 0, 5, 5 } },   /* clipped at the last worker */
     };
     for (int m = 0; m < MODES; m++) {
         char err[512];
@@ -156,14 +157,17 @@ static void test_some_workers(const rt_placement *pl)
         for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
             memset(given, 0, WORKERS * sizeof(int64_t));
             rt_round r = { 0 };
-            CHECK(rt_team_round_some(team, ITEMS, cases[c].active, &r, err, sizeof err) == 0,
+            CHECK(rt_team_round_some(team, ITEMS, cases[c].first, cases[c].active, &r, err,
+                                     sizeof err) == 0,
                   "%s", err);
-            CHECK(r.checksum == rt_index_checksum(0, ITEMS), "%s, %d active: every item once",
-                  rt_team_mode_names[m], cases[c].active);
+            CHECK(r.checksum == rt_index_checksum(0, ITEMS),
+                  "%s, %d active from %d: every item once", rt_team_mode_names[m],
+                  cases[c].active, cases[c].first);
             for (int i = 0; i < WORKERS; i++)
-                CHECK(given[i] == cases[c].want[i], "%s, %d active: worker %d got %lld, want %lld",
-                      rt_team_mode_names[m], cases[c].active, i, (long long)given[i],
-                      (long long)cases[c].want[i]);
+                CHECK(given[i] == cases[c].want[i],
+                      "%s, %d active from %d: worker %d got %lld, want %lld",
+                      rt_team_mode_names[m], cases[c].active, cases[c].first, i,
+                      (long long)given[i], (long long)cases[c].want[i]);
         }
         rt_team_stop(team, NULL, 0);
     }

@@ -38,7 +38,8 @@ extern const char *const rt_gil_names[];         /* "none", "new", "old", NULL *
 #define RT_GIL_CHECK_INTERVAL 100                /* sys.getcheckinterval() in 2.x */
 #define RT_GIL_TICKS_PER_UNIT 2                  /* 2.7: ticks per countdown iteration */
 /* One unit of work, `while n > 0: n -= 1`, in ns: CPython 3.11 on this
- * kind of VM (shared/notes; bench.sh's real-CPython run measures its own). */
+ * kind of VM (shared/notes).  bench.sh measures the machine's own before
+ * each run, with python3 for the new GIL and python2.7 for the old one. */
 #define RT_GIL_UNIT_NS 33
 
 typedef struct rt_gil_params {
@@ -50,6 +51,15 @@ typedef struct rt_gil_params {
 
 #define RT_GIL_PARAMS_DEFAULT(k) \
     { (k), RT_GIL_SWITCH_INTERVAL_US, RT_GIL_CHECK_INTERVAL, RT_GIL_TICKS_PER_UNIT }
+
+/* A unit's length under a GIL of kind k: the old GIL models 2.x, whose
+ * interpreter runs the countdown at its own speed (old_unit_ns; 0: the
+ * same as unit_ns).  With the check interval counted in ticks, this speed
+ * sets how often the old GIL is released, and so the strength of its battle. */
+static inline double rt_gil_unit_ns(rt_gil_kind k, double unit_ns, double old_unit_ns)
+{
+    return k == RT_GIL_OLD && old_unit_ns > 0 ? old_unit_ns : unit_ns;
+}
 
 /* Latencies by powers of two of nanoseconds: bucket b holds [2^b, 2^(b+1)). */
 #define RT_LOG2_BUCKETS 40

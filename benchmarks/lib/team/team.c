@@ -39,7 +39,7 @@ typedef struct control {
     _Alignas(RT_TEAM_SLOT_BYTES) uint32_t gate;   /* round number */
     uint32_t stop;                                /* set before the last gate */
     int64_t items;                                /* this round's items */
-    int32_t active;                               /* split over workers 0 .. active-1 */
+    int32_t first, active;                        /* split over workers first .. first+active-1 */
     _Alignas(RT_TEAM_SLOT_BYTES) uint32_t done;   /* workers done this round */
     uint32_t ready;                               /* workers past init */
     _Alignas(RT_TEAM_SLOT_BYTES) pthread_mutex_t lock; /* robust, pshared */
@@ -209,9 +209,10 @@ static int worker_main(rt_team *t, int index)
             break;
 
         int64_t items = c->items;
-        int active = c->active;
-        w.first = index < active ? index * items / active : items;
-        w.count = index < active ? (index + 1) * items / active - w.first : 0;
+        int active = c->active, k = index - c->first;   /* k: this worker's share */
+        bool mine = k >= 0 && k < active;
+        w.first = mine ? k * items / active : items;
+        w.count = mine ? (k + 1) * items / active - w.first : 0;
         w.checksum = 0;
         struct rusage r0, r1;
         getrusage(RUSAGE_THREAD, &r0);
@@ -412,11 +413,11 @@ rt_team *rt_team_start(const rt_team_config *cfg, char *err, size_t errlen)
 
 int rt_team_round(rt_team *t, int64_t items, rt_round *out, char *err, size_t errlen)
 {
-    return rt_team_round_some(t, items, t->cfg.workers, out, err, errlen);
+    return rt_team_round_some(t, items, 0, t->cfg.workers, out, err, errlen);
 }
 
-int rt_team_round_some(rt_team *t, int64_t items, int active, rt_round *out, char *err,
-                       size_t errlen)
+int rt_team_round_some(rt_team *t, int64_t items, int first, int active, rt_round *out,
+                       char *err, size_t errlen)
 {
     control *c = t->ctl;
     int n = t->cfg.workers;
@@ -426,7 +427,8 @@ int rt_team_round_some(rt_team *t, int64_t items, int active, rt_round *out, cha
         return -1;
     }
     c->items = items;
-    c->active = active < 1 ? 1 : active > n ? n : active;
+    c->first = first < 0 ? 0 : first >= n ? n - 1 : first;
+    c->active = active < 1 ? 1 : active > n - c->first ? n - c->first : active;
     __atomic_store_n(&c->done, 0, __ATOMIC_RELAXED);
     int64_t gate_ns = now_ns();
     __atomic_store_n(&c->gate, ++t->round, __ATOMIC_RELEASE);

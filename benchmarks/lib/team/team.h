@@ -114,12 +114,13 @@ rt_team *rt_team_start(const rt_team_config *cfg, char *err, size_t errlen);
  * order (worker i does [i*items/N, (i+1)*items/N)).  items = 0 is an empty
  * round: the harness's own cost.  Returns 0, or -1 with the reason. */
 int rt_team_round(rt_team *t, int64_t items, rt_round *out, char *err, size_t errlen);
-/* The same with the items split over workers 0 .. active-1 only; the
- * others pass the gate with nothing to do (a workload's run sees count 0).
- * active = 1 is worker 0 alone: the 1-worker reference at the same moment
- * (rounds.h). */
-int rt_team_round_some(rt_team *t, int64_t items, int active, rt_round *out, char *err,
-                       size_t errlen);
+/* The same with the items split over workers first .. first+active-1
+ * only, as a team of `active` would split them; the others pass the gate
+ * with nothing to do (a workload's run sees count 0).  active = 1 is one
+ * worker alone: the 1-worker reference at the same moment, on that
+ * worker's PU (rounds.h). */
+int rt_team_round_some(rt_team *t, int64_t items, int first, int active, rt_round *out,
+                       char *err, size_t errlen);
 
 /* Stop the workers (fini runs), join or reap them all, unmap, free.
  * Returns 0, or -1 if a child had already failed or fails to exit
