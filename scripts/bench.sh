@@ -389,7 +389,7 @@ if [ -r "$run/bench_scaling.json" ] && [ -r "$run/scaling_capacity.json" ]; then
             "scaling_${w}_throughput" "$w work: items per second; threads, processes, threads under a GIL" \
             "items per second, whole team (log)" --logy || status=1
         [ -r "$run/scaling_${w}_throughput.tsv" ] || continue
-        # cpu runs measure their speedup against worker 0 alone beside them
+        # cpu runs measure their speedup against one worker alone beside them
         # (the waiting workloads have no reference rounds).
         paired=()
         if [ $w = cpu ]; then
