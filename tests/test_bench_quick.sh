@@ -5,7 +5,8 @@
 source "$(dirname "$0")/lib.sh"
 res=$T_TMP/results
 
-ok "bench.sh --quick exits 0" "$RT_SOURCE/scripts/bench.sh" --quick --results "$res"
+"$RT_SOURCE/scripts/bench.sh" --quick --results "$res" 2>&1 | tee "$T_TMP/bench.log"
+ok "bench.sh --quick exits 0" test "${PIPESTATUS[0]}" -eq 0
 run=$res/$(readlink "$res/latest")
 ok "latest points to a run folder" test -d "$run"
 ok "run is complete" test ! -e "$run/INCOMPLETE"
@@ -88,9 +89,14 @@ if command -v python3 >/dev/null; then
         "[.benchmarks[] | select(.run_name == \"cpython/cpu/threads-new/workers:2/manual_time\")
           | .solo_pus == (\"$plan\" | split(\",\") | unique | length) and .solo_spread >= 1] | all"
     # The emulated unit is python3's countdown iteration, timed just before
-    # each run (a 2-decimal measurement, never exactly the built-in 33).
-    jq_ok "every emulated run's unit was measured, not the default" "$run/bench_gil.json" \
-        '[.benchmarks[] | select(.label | test("gil=new")) | .label | test(" unit_ns=33 ") | not] | all'
+    # each run that uses it: every bench_gil and bench_scaling command line
+    # carries one, and every new-GIL run's label has one of those.
+    ok "bench.sh passed a measured --unit-ns to every bench_gil and bench_scaling run" \
+        test "$(grep -E '^racetrack: +bench_(gil|scaling) ' "$T_TMP/bench.log" | grep -vc -- ' --unit-ns=[0-9]')" -eq 0
+    measured=$(grep -o -- ' --unit-ns=[0-9.]*' "$T_TMP/bench.log" | cut -d= -f2 | paste -sd, -)
+    jq_ok "every new-GIL run used one of the measured units ($measured)" "$run/bench_gil.json" \
+        "[.benchmarks[] | select(.label | test(\"gil=new\")) | .label | capture(\"unit_ns=(?<u>[0-9.]+)\").u
+          | tonumber] | unique - [$measured] | length == 0 and ([$measured] | length) >= 4"
     jq_ok "real runs: 3 repetitions" "$run/cpython_gil.json" \
         '[.benchmarks[] | select(.run_name == "cpython/cpu/threads-new/workers:2/manual_time")] | length == 3'
     ok "the latency CDF has emulated and real, alone and beside a CPU thread" \

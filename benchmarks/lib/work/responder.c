@@ -122,6 +122,8 @@ static void accept_all(server *s)
     }
 }
 
+static void answer(server *s, int fd, uint64_t id);
+
 static void read_requests(server *s, int fd)
 {
     conn *c = &s->conns[fd];
@@ -137,10 +139,18 @@ static void read_requests(server *s, int fd)
         if (c->have == (int)sizeof c->req) {
             uint64_t id;
             memcpy(&id, c->req, sizeof id);
+            c->have = 0;
+            if (s->delay_ns == 0) {
+                /* An echo: answer at once, not through the timer. */
+                uint32_t gen = c->gen;
+                answer(s, fd, id);
+                if (c->gen != gen)
+                    return;              /* the send failed and closed it */
+                continue;
+            }
             push(s, (pending){ fd, c->gen, id, now_ns() + s->delay_ns });
             if (s->qlen == 1)
                 arm_timer(s);
-            c->have = 0;
         }
     }
 }
@@ -177,15 +187,21 @@ static void answer_due(server *s)
         s->qlen--;
         if (s->conns[p.fd].gen != p.gen)
             continue;                    /* that client has gone */
-        memcpy(s->reply, &p.id, sizeof p.id);
-        for (int64_t k = 8; k < s->reply_bytes; k++)
-            s->reply[k] = (uint8_t)(p.id + (uint64_t)k);
-        if (send_all(p.fd, s->reply, (size_t)s->reply_bytes) < 0)
-            close_conn(s, p.fd);
-        else
-            s->stats->served++;
+        answer(s, p.fd, p.id);
     }
     arm_timer(s);
+}
+
+/* Send request id's answer on fd; a failed send closes the connection. */
+static void answer(server *s, int fd, uint64_t id)
+{
+    memcpy(s->reply, &id, sizeof id);
+    for (int64_t k = 8; k < s->reply_bytes; k++)
+        s->reply[k] = (uint8_t)(id + (uint64_t)k);
+    if (send_all(fd, s->reply, (size_t)s->reply_bytes) < 0)
+        close_conn(s, fd);
+    else
+        s->stats->served++;
 }
 
 static void watch(server *s, int fd)

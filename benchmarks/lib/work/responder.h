@@ -3,7 +3,8 @@
  * process that listens on 127.0.0.1 (an ephemeral port), reads 8-byte
  * requests (an item id) from any number of connections, and answers each
  * one `delay_us` after it arrived with `reply_bytes` bytes: the id, then
- * the pattern byte k = (id + k) mod 256.
+ * the pattern byte k = (id + k) mod 256.  With delay_us 0 it is an echo
+ * server: each answer is sent as soon as its request is read.
  *
  * One process serves every connection: an epoll loop with a timerfd armed
  * for the oldest pending answer (the delay is constant, so pending answers
