@@ -154,10 +154,11 @@ emulated_vs_real() {
             if (pairs) printf "Convoy order: %d of %d pairs of configurations rank the same way emulated and real (%.0f %%).\n\n", same, pairs, 100 * same / pairs
         }' "$e" "$r"
     rm -f "$e" "$r"
+    # Only a pinned real run had its reference on every CPU of the team.
     local spread=$run/${cp}_cpu_solo_spread.tsv
-    if [ -r "$spread" ]; then
+    if [ -r "$spread" ] && jq -e '.context.cpu_placement // "" | test("^[0-9]")' "$run/${cp}_gil.json" >/dev/null; then
         awk -F'\t' -v s="$cp/cpu/$mode" 'NR > 1 && $1 == s && $2 == 2 {
-            printf "The real 2-thread run'"'"'s CPUs, one thread alone on each: the fastest one'"'"'s rate over the slowest'"'"'s, %.2f (median; 1.00 when unpinned, a single solo CPU).\n\n", $6 }' "$spread"
+            printf "The real 2-thread run'"'"'s CPUs, one thread alone on each: the fastest one'"'"'s rate over the slowest'"'"'s, %.2f (median).\n\n", $6 }' "$spread"
     fi
 }
 

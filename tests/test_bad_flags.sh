@@ -64,6 +64,14 @@ if command -v python3 >/dev/null; then
         ok "cpython_gil.py $args: one line" test "$(wc -l <"$T_TMP/err")" -eq 1
         ok "cpython_gil.py $args: no output file" test ! -e "$T_TMP/c.json"
     done
+    python3 "$RT_SOURCE/scripts/cpython_gil.py" --repetitions 1 >"$T_TMP/out" 2>"$T_TMP/err"
+    rc=$?
+    ok "cpython_gil.py without --out: exit 2 (got $rc), one line naming --out" \
+        test $rc -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- --out "$T_TMP/err")" -eq 1
+    # What bench.sh sizes the emulated unit with: one positive number, nothing else.
+    ok "cpython_gil.py --print-unit-ns prints one number of ns" \
+        awk 'NR == 1 && /^[0-9]+\.[0-9][0-9]$/ && $1 > 0 { good = 1 } END { exit !(good && NR == 1) }' \
+        <(python3 "$RT_SOURCE/scripts/cpython_gil.py" --print-unit-ns)
 fi
 for s in bench json2tsv plot report compare cdf speedup bars sanitize; do
     "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"

@@ -85,6 +85,8 @@ if command -v python3 >/dev/null; then
     jq_ok "real CPU-bound workers pinned where the emulated ones ran ($plan)" "$run/cpython_gil.json" \
         ".context.cpu_placement == \"$plan\""
     ok "the summary says so" grep -q "real CPU-bound workers pinned as the emulated ones (CPUs $plan)" "$run/SUMMARY.md"
+    ok "and how far apart the real team's CPUs were" \
+        grep -qE "^The real 2-thread run's CPUs, one thread alone on each: .* [0-9]+\.[0-9]{2} \(median\)\.$" "$run/SUMMARY.md"
     jq_ok "the real solo worker ran on each CPU of the team in turn" "$run/cpython_gil.json" \
         "[.benchmarks[] | select(.run_name == \"cpython/cpu/threads-new/workers:2/manual_time\")
           | .solo_pus == (\"$plan\" | split(\",\") | unique | length) and .solo_spread >= 1] | all"
