@@ -38,8 +38,9 @@ summary treat emulated and real alike:
                                       sleep for the rest
 The CPU-bound workers can be pinned like bench_gil's (--cpus: worker i on
 the i-th CPU of the list, the solo worker on each of the team's in turn),
-so that emulated and real runs see the same placement; 2.x has no
-os.sched_setaffinity and runs unpinned (the context says which).
+so that emulated and real runs see the same placement (2.x has no
+os.sched_setaffinity: there the same call of libc, through ctypes; where
+neither exists the workers run unpinned, and the context says so).
 --print-unit-ns prints the countdown's ns per iteration and exits: bench.sh
 sizes the emulator's unit with it.
 Repetitions of different configurations are interleaved.  The countdown's
@@ -90,12 +91,52 @@ def unit_ns(n=2000000, trials=3):
 
 
 PIN = []                        # --cpus, for the CPU-bound teams only
-CAN_PIN = hasattr(os, "sched_setaffinity")
+# libc's cpu_set_t: CPU_SETSIZE bits, as unsigned longs.
+CPU_SETSIZE = 1024
+
+
+def affinity_calls():
+    """(get, set) of the calling thread's CPU set (pid 0: this thread only,
+    on Linux).  os.sched_getaffinity/sched_setaffinity where Python has them
+    (3.3+); under 2.x the same two calls of libc through ctypes; (None, None)
+    where neither exists."""
+    if hasattr(os, "sched_setaffinity"):
+        return (lambda: set(os.sched_getaffinity(0)),
+                lambda cpus: os.sched_setaffinity(0, cpus))
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        calls = libc.sched_getaffinity, libc.sched_setaffinity
+    except (ImportError, OSError, AttributeError):
+        return None, None
+    bits = 8 * ctypes.sizeof(ctypes.c_ulong)
+    mask_type = ctypes.c_ulong * (CPU_SETSIZE // bits)
+
+    def call(fn, mask):
+        if fn(0, ctypes.sizeof(mask), mask) != 0:
+            e = ctypes.get_errno()
+            raise OSError(e, os.strerror(e))
+
+    def get():
+        mask = mask_type()
+        call(calls[0], mask)
+        return set(c for c in range(CPU_SETSIZE) if mask[c // bits] >> (c % bits) & 1)
+
+    def put(cpus):
+        mask = mask_type()
+        for c in cpus:
+            mask[c // bits] |= 1 << (c % bits)
+        call(calls[1], mask)
+    return get, put
+
+
+get_affinity, set_affinity = affinity_calls()
+CAN_PIN = set_affinity is not None
 
 
 def gated(ready, go, done, i, target, args, cpus):
     if cpus and CAN_PIN:
-        os.sched_setaffinity(0, {cpus[i % len(cpus)]})   # this thread (or process) only
+        set_affinity({cpus[i % len(cpus)]})   # this thread (or process) only
     ready.release()
     go.wait()
     target(*args)
@@ -317,7 +358,7 @@ def main():
         except ValueError:
             ap.error("--cpus: '%s' is invalid; valid: comma-separated CPU numbers, 0 or more"
                      % args.cpus)
-        allowed = os.sched_getaffinity(0) if CAN_PIN else set(PIN)
+        allowed = get_affinity() if CAN_PIN else set(PIN)
         if not set(PIN) <= allowed:
             ap.error("--cpus: '%s' names CPUs this process may not use; valid: a subset of %s"
                      % (args.cpus, ",".join(str(c) for c in sorted(allowed))))
@@ -376,7 +417,7 @@ def main():
                "unit_ns": "%.2f" % unit, "countdown": args.countdown,
                "convoy_ms": args.convoy_ms, "convoy_min_intervals": args.convoy_min_intervals,
                "cpu_placement": ",".join(str(c) for c in PIN) if PIN and CAN_PIN else
-                                "unpinned (no os.sched_setaffinity)" if PIN else "unpinned"}
+                                "unpinned (no sched_setaffinity)" if PIN else "unpinned"}
     if not PY2:
         context["switch_interval_default_s"] = sys.getswitchinterval()
     tmp = args.out + ".tmp"

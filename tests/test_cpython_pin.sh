@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# cpython_gil.py's pinning where Python has no os.sched_setaffinity (2.x):
+# the same call of libc through ctypes.  Under python3 with the os calls
+# hidden, that path must pin only the calling thread, to exactly the CPU
+# asked for (read back by the kernel through os.sched_getaffinity, which the
+# script no longer sees), and leave other threads as they were.
+source "$(dirname "$0")/lib.sh"
+if ! command -v python3 >/dev/null; then
+    echo "no python3: skipped"
+    exit 77
+fi
+cat >"$T_TMP/pin.py" <<'PY'
+import os, sys, threading
+get_os = os.sched_getaffinity
+del os.sched_setaffinity, os.sched_getaffinity   # as under Python 2.x
+sys.path.insert(0, sys.argv[1])
+import cpython_gil as g
+allowed = get_os(0)
+cpu = max(allowed)
+seen = {}
+def worker():
+    g.set_affinity({cpu})
+    seen["script"], seen["kernel"] = g.get_affinity(), get_os(0)
+t = threading.Thread(target=worker)
+t.start()
+t.join()
+print(g.CAN_PIN, seen["script"] == {cpu}, seen["kernel"] == {cpu}, g.get_affinity() == allowed)
+PY
+out=$(python3 "$T_TMP/pin.py" "$RT_SOURCE/scripts" 2>&1)
+ok "the libc path is there (got: $out)" test "${out%% *}" = True
+ok "the thread is pinned to the CPU asked for, read back, and the others are not (got: $out)" \
+    test "$out" = "True True True True"
+# A pinned team's context names its CPUs on that path too.
+cpu=$(python3 -c 'import os; print(max(os.sched_getaffinity(0)))')
+python3 - "$RT_SOURCE/scripts" "$cpu" "$T_TMP/c.json" <<'PY'
+import os, sys
+del os.sched_setaffinity, os.sched_getaffinity
+sys.path.insert(0, sys.argv[1])
+import cpython_gil as g
+sys.argv = ["cpython_gil.py", "--cpus", sys.argv[2], "--out", sys.argv[3], "--repetitions", "1",
+            "--countdown", "20000", "--convoy-ms", "1", "--convoy-min-intervals", "0",
+            "--intervals-us", "500", "--max-cpu", "0", "--sleep-max-workers", "1", "--sleep-us", "1",
+            "--sleep-items", "1", "--mixed-workers", "1", "--mixed-items", "1", "--mixed-pcts", "0"]
+g.main()
+PY
+ok "cpython_gil.py ran on the libc path" test -s "$T_TMP/c.json"
+jq_ok "its context records the CPUs ($cpu)" "$T_TMP/c.json" ".context.cpu_placement == \"$cpu\""
+jq_ok "its 2-thread run's solo reference ran on that CPU only" "$T_TMP/c.json" \
+    '[.benchmarks[] | select(.name | test("cpu/threads-new/workers:2/")) | .solo_pus] == [1]'
+t_done
