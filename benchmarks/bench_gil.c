@@ -72,6 +72,8 @@ static int64_t convoy_max_cpu = 2;
 static int64_t convoy_ms = 200;
 static int64_t convoy_min_intervals = 20;
 static int64_t io_units_per_op = 30;
+static const char *io_op_ns_text = "none"; /* op=ns,...: size the units to CPython's loop */
+static const char *old_io_op_ns_text = "none";
 static double steps_per_us = 0;          /* 0: calibrate */
 static int64_t solo_every = 4;
 
@@ -106,6 +108,12 @@ static rt_flag flags[] = {
       "I/O thread gets the GIL back about once per interval)", false },
     { "io-units-per-op", RT_FLAG_INT, &io_units_per_op, 0, 1e9, NULL,
       "convoy: units of bytecode between two I/O operations (the loop and the call)", false },
+    { "io-op-ns", RT_FLAG_STRING, &io_op_ns_text, 0, 0, NULL,
+      "convoy: real CPython's loop, ns per operation alone, as op=ns pairs (read1=2300,echo=36000); "
+      "a named op's units between operations are sized to it instead of --io-units-per-op "
+      "(none: no op)", false },
+    { "old-io-op-ns", RT_FLAG_STRING, &old_io_op_ns_text, 0, 0, NULL,
+      "the same for the old GIL: a 2.x loop (none: no op)", false },
     { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
       "kernel steps per us (0: calibrate)", false },
     { "solo-every", RT_FLAG_INT, &solo_every, 0, 1000000, NULL,
@@ -215,6 +223,95 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
     }
 }
 
+/* ---- the bytecode between two I/O operations --------------------------------------- */
+
+/* With --io-op-ns (--old-io-op-ns for the old GIL), the I/O thread's loop
+ * takes as long per operation as real CPython's: a calibration round of the
+ * I/O thread alone with 0 and with IO_CALIBRATION_UNITS units between its
+ * operations gives a line, ns per operation against units (the operation's
+ * own cost, and what a unit costs inside that loop), and the units between
+ * two operations are read off it at the real loop's time.  Sized once per
+ * mode and operation, at its first run, so that each process (each
+ * comparison pass) sizes it on the machine as it is then. */
+#define IO_CALIBRATION_MS 50
+#define IO_CALIBRATION_UNITS 100
+static double io_target_ns[2][RT_IO_OPS];        /* [new, old]; 0: not given */
+static int64_t io_units[MODES][RT_IO_OPS];       /* -1: not sized yet */
+
+static void parse_io_targets(const char *flag, const char *text, double *out)
+{
+    char buf[512], err[640];
+    if (strcmp(text, "none") == 0)
+        return;
+    snprintf(buf, sizeof buf, "%s", text);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(tok, '='), *end = NULL;
+        int op = -1;
+        for (int o = 0; eq && o < RT_IO_OPS; o++)
+            if ((size_t)(eq - tok) == strlen(rt_io_op_names[o]) &&
+                strncmp(tok, rt_io_op_names[o], (size_t)(eq - tok)) == 0)
+                op = o;
+        double ns = eq ? strtod(eq + 1, &end) : 0;
+        if (op < 0 || end == eq + 1 || *end != '\0' || !(ns >= 1 && ns <= 1e9)) {
+            snprintf(err, sizeof err, "--%s: '%s' is invalid; valid: op=ns pairs, comma-separated, "
+                     "op one of read1, socketpair, echo, ns in 1..1e9", flag, text);
+            rt_usage_error("bench_gil", err);
+        }
+        out[op] = ns;
+    }
+}
+
+/* The I/O thread alone for one round with `units` units between
+ * operations: its ns per operation, or -1 with the reason in err. */
+static double io_op_alone_ns(const experiment *e, const rt_gil_params *gp,
+                             const rt_gil_work_config *proto, int64_t units, char *err,
+                             size_t errlen)
+{
+    rt_gil gil;
+    if (rt_gil_init(&gil, gp) != 0) {
+        snprintf(err, errlen, "cannot make the GIL");
+        return -1;
+    }
+    rt_gil_work_config cfg = *proto;
+    cfg.gil = &gil;
+    cfg.io_units_per_op = units;
+    cfg.convoy_ns = (int64_t)IO_CALIBRATION_MS * 1000000;
+    rt_team_config tc = { e->mode == M_PROC ? RT_TEAM_PROCESSES : RT_TEAM_THREADS, 1,
+                          &machine.place, &rt_work_gil, &cfg, rt_gil_shared_bytes(1) };
+    rt_team *team = rt_team_start(&tc, err, errlen);
+    double ns = -1;
+    if (team) {
+        rt_round r;
+        const rt_gil_shared *sh = rt_team_shared(team);
+        if (rt_team_round(team, 1, &r, err, errlen) == 0 && sh->worker[0].io_ops > 0)
+            ns = r.seconds * 1e9 / (double)sh->worker[0].io_ops;
+        if (rt_team_stop(team, err, errlen) < 0)
+            ns = -1;
+    }
+    rt_gil_destroy(&gil);
+    return ns;
+}
+
+/* Units between two operations for this run: --io-units-per-op, or sized
+ * to the real loop's time per operation; -1 with the reason in err. */
+static int64_t io_units_for(const experiment *e, const rt_gil_params *gp,
+                            const rt_gil_work_config *cfg, char *err, size_t errlen)
+{
+    double target = io_target_ns[e->mode == M_OLD][e->op];
+    if (target == 0)
+        return io_units_per_op;
+    if (io_units[e->mode][e->op] < 0) {
+        double bare = io_op_alone_ns(e, gp, cfg, 0, err, errlen);
+        double more = bare < 0 ? -1 : io_op_alone_ns(e, gp, cfg, IO_CALIBRATION_UNITS, err, errlen);
+        if (more < 0)
+            return -1;
+        double per_unit = (more - bare) / IO_CALIBRATION_UNITS;
+        io_units[e->mode][e->op] =
+            target > bare && per_unit > 0 ? llround((target - bare) / per_unit) : 0;
+    }
+    return io_units[e->mode][e->op];
+}
+
 /* How long the convoy's I/O thread runs: --convoy-ms, and beside CPU
  * threads at least --convoy-min-intervals switch intervals, since it gets
  * the GIL back about once per interval and a count of a few is noise. */
@@ -252,6 +349,10 @@ static void bm_gil(rt_state *st, void *arg)
         ok = rt_responder_start(&echo, 0, 8, err, sizeof err) == 0;
         cfg.echo_port = echo.port;
     }
+    if (ok && e->job == RT_GJ_CONVOY) {
+        cfg.io_units_per_op = io_units_for(e, &gp, &cfg, err, sizeof err);
+        ok = cfg.io_units_per_op >= 0;
+    }
     if (ok) {
         rt_team_config tc = { e->mode == M_PROC ? RT_TEAM_PROCESSES : RT_TEAM_THREADS, workers,
                               e->one_pu ? &one_pu : &machine.place, &rt_work_gil, &cfg,
@@ -270,12 +371,15 @@ static void bm_gil(rt_state *st, void *arg)
     int64_t rounds =
         ok ? rt_team_bench_rounds(st, team, items, checksum, collect, &t, with_ref) : -1;
     if (team) {
-        char plan[256], seen[256], label[700];
+        char plan[256], seen[256], io[48] = "", label[760];
         rt_cpulist_format(rt_team_planned(team), workers, plan, sizeof plan);
         rt_cpulist_format(rt_team_seen(team), workers, seen, sizeof seen);
-        snprintf(label, sizeof label, "mode=%s gil=%s interval_us=%lld unit_ns=%g plan=%s seen=%s",
+        if (e->job == RT_GJ_CONVOY)
+            snprintf(io, sizeof io, " io_units_per_op=%lld", (long long)cfg.io_units_per_op);
+        snprintf(label, sizeof label,
+                 "mode=%s gil=%s interval_us=%lld unit_ns=%g%s plan=%s seen=%s",
                  mode_names[e->mode], rt_gil_names[gp.kind], (long long)gp.switch_interval_us,
-                 unit, plan, seen);
+                 unit, io, plan, seen);
         rt_set_label(st, label);
         if (rt_team_stop(team, err, sizeof err) < 0 && rounds > 0) {
             rt_skip_with_error(st, err);
@@ -335,6 +439,11 @@ int main(int argc, char **argv)
                                sizeof err);
     if (nops < 0)
         rt_usage_error(argv[0], err);
+    parse_io_targets("io-op-ns", io_op_ns_text, io_target_ns[0]);
+    parse_io_targets("old-io-op-ns", old_io_op_ns_text, io_target_ns[1]);
+    for (int m = 0; m < MODES; m++)
+        for (int o = 0; o < RT_IO_OPS; o++)
+            io_units[m][o] = -1;
 
     rt_machine_init(&machine, argv[0], &place_opts, 1);
     machine.place.oversubscribe = true;

@@ -42,11 +42,14 @@ so that emulated and real runs see the same placement (2.x has no
 os.sched_setaffinity: there the same call of libc, through ctypes; where
 neither exists the workers run unpinned, and the context says so).
 --print-unit-ns prints the countdown's ns per iteration and exits: bench.sh
-sizes the emulator's unit with it.
+sizes the emulator's unit with it.  --print-io-op-ns prints the convoy loop's
+ns per operation alone (read1=NS,socketpair=NS,echo=NS) and exits: bench.sh
+sizes the emulated I/O thread's loop with it (bench_gil --io-op-ns).
 Repetitions of different configurations are interleaved.  The countdown's
 speed (unit_ns, ns per iteration) is measured once and is in the context.
 
 usage: cpython_gil.py --print-unit-ns
+       cpython_gil.py --print-io-op-ns
        cpython_gil.py --out FILE [--repetitions N] [--countdown N]
                       [--convoy-ms MS] [--intervals-us LIST] [--max-cpu K]
                       [--sleep-max-workers N] ... (see --help)
@@ -301,6 +304,17 @@ def convoy(op, interval_us, cpu, ms):
     return row
 
 
+IO_OP_ROUNDS, IO_OP_ROUND_MS = 3, 50
+
+
+def io_op_ns(op):
+    """ns per operation of the convoy's I/O loop alone: the median of a few
+    short rounds.  bench_gil --io-op-ns sizes the emulated loop to it."""
+    rates = sorted(convoy(op, NAME_INTERVAL_US, 0, IO_OP_ROUND_MS)["io_ops_per_second"]
+                   for _ in range(IO_OP_ROUNDS))
+    return 1e9 / rates[len(rates) // 2]
+
+
 class Parser(argparse.ArgumentParser):
     """Bad input: one line naming the flag, exit status 2 (as every racetrack tool)."""
 
@@ -314,6 +328,9 @@ def main():
     ap.add_argument("--out")
     ap.add_argument("--print-unit-ns", action="store_true",
                     help="print the countdown's ns per iteration (best of a few) and exit")
+    ap.add_argument("--print-io-op-ns", action="store_true",
+                    help="print the convoy loop's ns per operation alone, as op=ns pairs "
+                         "(the median of a few short rounds), and exit")
     ap.add_argument("--repetitions", type=int, default=5)
     ap.add_argument("--countdown", type=int, default=10000000,
                     help="countdown iterations per CPU-bound run, all workers together")
@@ -337,6 +354,9 @@ def main():
     args = ap.parse_args()
     if args.print_unit_ns:
         print("%.2f" % unit_ns())
+        return
+    if args.print_io_op_ns:
+        print(",".join("%s=%.1f" % (op, io_op_ns(op)) for op in OPS))
         return
     if not args.out:
         ap.error("--out: missing; valid: the JSON file to write")

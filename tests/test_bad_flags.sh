@@ -32,6 +32,9 @@ cases=(
     "bench_create|--max-creators=99999|--max-creators"
     "bench_gil|--cpu-items=1|--cpu-items"
     "bench_gil|--convoy-ops=read1,fax|--convoy-ops"
+    "bench_gil|--io-op-ns=read1=0|--io-op-ns"
+    "bench_gil|--io-op-ns=fax=2000|--io-op-ns"
+    "bench_gil|--old-io-op-ns=read1|--old-io-op-ns"
     "bench_create|--pool-workers=-1|--pool-workers"
     "bench_scaling|--modes=threads,fibers|--modes"
     "bench_scaling|--workloads=|--workloads"
@@ -72,6 +75,11 @@ if command -v python3 >/dev/null; then
     ok "cpython_gil.py --print-unit-ns prints one number of ns" \
         awk 'NR == 1 && /^[0-9]+\.[0-9][0-9]$/ && $1 > 0 { good = 1 } END { exit !(good && NR == 1) }' \
         <(python3 "$RT_SOURCE/scripts/cpython_gil.py" --print-unit-ns)
+    # ... and the convoy's I/O loop with: one line, the three ops' positive ns.
+    ok "cpython_gil.py --print-io-op-ns prints read1, socketpair and echo's ns per operation" \
+        awk 'NR == 1 && /^read1=[0-9.]+,socketpair=[0-9.]+,echo=[0-9.]+$/ { good = 1 }
+             END { exit !(good && NR == 1) }' \
+        <(python3 "$RT_SOURCE/scripts/cpython_gil.py" --print-io-op-ns)
 fi
 for s in bench json2tsv plot report compare cdf speedup bars sanitize; do
     "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"

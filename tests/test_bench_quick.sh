@@ -99,6 +99,15 @@ if command -v python3 >/dev/null; then
     jq_ok "every new-GIL run used one of the measured units ($measured)" "$run/bench_gil.json" \
         "[.benchmarks[] | select(.label | test(\"gil=new\")) | .label | capture(\"unit_ns=(?<u>[0-9.]+)\").u
           | tonumber] | unique - [$measured] | length == 0 and ([$measured] | length) >= 4"
+    # The convoy's I/O loop is sized to python3's the same way: every
+    # bench_gil command line carries --io-op-ns for the three operations,
+    # and every new-GIL convoy label says how many units that came to.
+    ok "bench.sh passed a measured --io-op-ns to every bench_gil run" \
+        test "$(grep -E '^racetrack: +bench_gil ' "$T_TMP/bench.log" |
+                grep -vcE -- ' --io-op-ns=read1=[0-9.]+,socketpair=[0-9.]+,echo=[0-9.]+( |$)')" -eq 0
+    jq_ok "every new-GIL convoy label has its io_units_per_op" "$run/bench_gil.json" \
+        '[.benchmarks[] | select((.name | startswith("gil/convoy/")) and (.label | test("gil=new")))
+          | .label | test(" io_units_per_op=[0-9]+ ")] | length > 0 and all'
     jq_ok "real runs: 3 repetitions" "$run/cpython_gil.json" \
         '[.benchmarks[] | select(.run_name == "cpython/cpu/threads-new/workers:2/manual_time")] | length == 3'
     ok "the latency CDF has emulated and real, alone and beside a CPU thread" \

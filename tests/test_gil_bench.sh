@@ -68,6 +68,26 @@ jq_ok "the old GIL's units are --old-unit-ns long, every other mode's --unit-ns"
      | length == 4 and all'
 jq_ok "context: the units in kernel steps (40 and 20 at 1000 steps/us)" "$T_TMP/u.json" \
     '.context."gil.unit_steps" == "40" and .context."gil.old_unit_steps" == "20"'
+# --io-op-ns sizes the convoy's I/O loop to real CPython's: alone, a read1
+# loop given 20 us per operation takes about that (0.5x to 2x: the claim is
+# about time), with more units than the default; an op it does not name
+# keeps --io-units-per-op; a target below the bare operation's own cost
+# gives 0 units; --old-io-op-ns is the old GIL's alone.
+"$RT_BIN/bench_gil" --io-op-ns=read1=20000 --old-io-op-ns=read1=1 --io-units-per-op=7 \
+    --convoy-ops=read1,socketpair --convoy-intervals-us=5000 --convoy-max-cpu=0 --convoy-ms=50 \
+    --benchmark_filter='^gil/convoy/' \
+    --benchmark_min_time=0.001 --benchmark_out="$T_TMP/io.json" --benchmark_out_format=json \
+    >/dev/null 2>"$T_TMP/err"
+ok "bench_gil --io-op-ns exits 0 ($(tail -n 1 "$T_TMP/err"))" test $? -eq 0
+units='(.label | capture("io_units_per_op=(?<u>[0-9]+)").u | tonumber)'
+jq_ok "read1, new GIL and processes: 20 us per operation alone, 0.5x to 2x, more than 7 units" \
+    "$T_TMP/io.json" "[.benchmarks[] | select(.name | test(\"convoy/read1/(threads-new|processes)/\"))
+      | (1e9 / .io_ops_per_second) as \$ns | \$ns > 10000 and \$ns < 40000 and $units > 7]
+     | length == 2 and all"
+jq_ok "read1, old GIL: 1 ns is below the bare operation's cost: 0 units" "$T_TMP/io.json" \
+    "[.benchmarks[] | select(.name | test(\"convoy/read1/threads-old/\")) | $units == 0] | length == 1 and all"
+jq_ok "socketpair, not named: --io-units-per-op's 7 units, in every mode" "$T_TMP/io.json" \
+    "[.benchmarks[] | select(.name | test(\"convoy/socketpair/\")) | $units == 7] | length == 3 and all"
 "$RT_BIN/bench_gil" --convoy-ops=carrier-pigeon >/dev/null 2>"$T_TMP/err"
 ok "bad --convoy-ops: exit 2" test $? -eq 2
 t_done
