@@ -257,6 +257,11 @@ static void parse_io_targets(const char *flag, const char *text, double *out)
                      "op one of read1, socketpair, echo, ns in 1..1e9", flag, text);
             rt_usage_error("bench_gil", err);
         }
+        if (out[op] != 0) {
+            snprintf(err, sizeof err, "--%s: '%s' names %s twice; valid: each op at most once",
+                     flag, text, rt_io_op_names[op]);
+            rt_usage_error("bench_gil", err);
+        }
         out[op] = ns;
     }
 }

@@ -221,25 +221,27 @@ scaling_compared='^(scaling/sleep/weak/threads-(new|old)|crossover/mixed)/'
 # run that uses it: python3's countdown iteration for the new GIL (and for
 # processes), python2.7's for the old one.  With no Python the built-in
 # defaults stay; the runs' labels and contexts say which length they used.
-# The convoy's I/O loop is sized the same way, for bench_gil only
-# (io_units: --io-op-ns, the real loop's ns per operation alone; the convoy
-# labels' io_units_per_op say what it came to).
-units=() io_units=()
+units=()
 measure_units() {
-    local py ns ops
-    units=() io_units=()
+    local py ns
+    units=()
     for py in "${pythons[@]}"; do
         ns=$("$py" "$RT_ROOT/scripts/cpython_gil.py" --print-unit-ns 2>>"$run/cpython_gil.log") ||
             { rt_log "racetrack: $py could not time its countdown; see $run/cpython_gil.log"; continue; }
+        if [ "$py" = python2.7 ]; then units+=(--old-unit-ns="$ns"); else units+=(--unit-ns="$ns"); fi
+    done
+}
+# The convoy's I/O loop, for bench_gil only, is sized the same way: the
+# real loop's ns per operation alone (--io-op-ns, --old-io-op-ns; the convoy
+# labels' io_units_per_op say what it came to).
+io_units=()
+measure_io_ops() {
+    local py ops
+    io_units=()
+    for py in "${pythons[@]}"; do
         ops=$("$py" "$RT_ROOT/scripts/cpython_gil.py" --print-io-op-ns 2>>"$run/cpython_gil.log") ||
-            { rt_log "racetrack: $py could not time its convoy loop; see $run/cpython_gil.log"; ops=""; }
-        if [ "$py" = python2.7 ]; then
-            units+=(--old-unit-ns="$ns")
-            [ -z "$ops" ] || io_units+=(--old-io-op-ns="$ops")
-        else
-            units+=(--unit-ns="$ns")
-            [ -z "$ops" ] || io_units+=(--io-op-ns="$ops")
-        fi
+            { rt_log "racetrack: $py could not time its convoy loop; see $run/cpython_gil.log"; continue; }
+        if [ "$py" = python2.7 ]; then io_units+=(--old-io-op-ns="$ops"); else io_units+=(--io-op-ns="$ops"); fi
     done
 }
 # The latency distribution plot's switch interval (in both profiles' lists).
@@ -281,6 +283,7 @@ compare_passes() {
                 --benchmark_filter="$scaling_compared" || rc=1
         fi
         measure_units
+        measure_io_ops
         OUT=passes/bench_gil.$p run_bench bench_gil "${once[@]}" \
             --benchmark_min_time="$min_time" "${gil[@]}" "${units[@]}" "${io_units[@]}" \
             --benchmark_filter="$gil_compared" || rc=1
@@ -353,6 +356,7 @@ fi
 if want gil; then
     step bench_gil
     measure_units
+    measure_io_ops
     run_bench bench_gil "${common[@]}" --benchmark_min_time="$min_time" "${gil[@]}" "${units[@]}" \
         "${io_units[@]}" "${gil_filter[@]}" || status=1
     if [ ${#pythons[@]} -gt 0 ]; then

@@ -35,6 +35,7 @@ cases=(
     "bench_gil|--io-op-ns=read1=0|--io-op-ns"
     "bench_gil|--io-op-ns=fax=2000|--io-op-ns"
     "bench_gil|--old-io-op-ns=read1|--old-io-op-ns"
+    "bench_gil|--io-op-ns=read1=2000,read1=3000|twice"
     "bench_create|--pool-workers=-1|--pool-workers"
     "bench_scaling|--modes=threads,fibers|--modes"
     "bench_scaling|--workloads=|--workloads"
