@@ -101,31 +101,14 @@ fi
 mkdir -p "$results" 2>/dev/null && [ -w "$results" ] ||
     rt_usage_error "--results: cannot write to '$results'; valid: a folder this user can create and write"
 
-"$RT_ROOT/scripts/deps.sh"
-"$RT_ROOT/scripts/build.sh"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-run="$results/$(hostname -s)-$stamp"
-mkdir "$run" 2>/dev/null || rt_usage_error "run folder '$run' already exists; never reused"
-touch "$run/INCOMPLETE"
-rt_log "racetrack: $profile run into $run"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-
-pus=$(hwloc-calc --restrict "$(hwloc-bind --get)" --number-of pu all 2>/dev/null || nproc)
-cores=$(hwloc-calc --restrict "$(hwloc-bind --get)" --number-of core all 2>/dev/null || echo "$pus")
-max_flag=()
-[ "$max_workers" -gt 0 ] && max_flag=(--max-workers "$max_workers" --oversubscribe)
-
-base=(--policy "$policy" --benchmark_enable_random_interleaving=true --benchmark_out_format=json)
-common=("${base[@]}" --benchmark_repetitions="$repetitions")
-once=("${base[@]}" --benchmark_repetitions=1)
-
 # ---- running, progress, stopping ---------------------------------------------------
 # Every step runs in its own process group (setsid), in the background while
 # this script waits, so that a signal to this script is handled at once: the
 # step's whole group is stopped, its unfinished output removed, and the run
-# left marked INCOMPLETE with what finished intact.
-child=""
+# left marked INCOMPLETE with what finished intact.  The traps are set
+# before anything is installed or built, so a signal at any moment, even
+# before the run folder exists, stops the whole run.
+child="" run=""
 run_child() {
     setsid "$@" &
     child=$!
@@ -141,17 +124,44 @@ on_signal() {
         kill -TERM -- "-$child" 2>/dev/null || true
         wait "$child" 2>/dev/null || true
     fi
-    rm -f "$run"/*.tmp "$run"/*.tmp.* "$run"/passes/*.tmp 2>/dev/null || true
-    rt_environment_json "$run" "$cmdline" "$load_before" "$started" "$profile" "$repetitions" \
-        "$policy" "${python_versions:-none}" 2>/dev/null || true
-    echo "stopped by SIG$sig at $(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$run/INCOMPLETE"
-    ln -sfn "$(basename "$run")" "$results/latest"
-    rt_log "racetrack: stopped by SIG$sig; $run is marked INCOMPLETE"
+    if [ -n "$run" ]; then
+        rm -f "$run"/*.tmp "$run"/*.tmp.* "$run"/passes/*.tmp 2>/dev/null || true
+        rt_environment_json "$run" "$cmdline" "${load_before:-}" "${started:-}" "$profile" \
+            "$repetitions" "$policy" "${python_versions:-none}" 2>/dev/null || true
+        echo "stopped by SIG$sig at $(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$run/INCOMPLETE"
+        ln -sfn "$(basename "$run")" "$results/latest"
+        rt_log "racetrack: stopped by SIG$sig; $run is marked INCOMPLETE"
+    else
+        rt_log "racetrack: stopped by SIG$sig before the run folder was made"
+    fi
     exit $((128 + $(kill -l "$sig")))
 }
 trap 'on_signal INT' INT
 trap 'on_signal TERM' TERM
 trap 'on_signal HUP' HUP
+
+# The installer runs in the foreground: a signal to this script waits for
+# it (apt-get is never killed half-way), then stops the run.
+"$RT_ROOT/scripts/deps.sh"
+run_child "$RT_ROOT/scripts/build.sh"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+folder="$results/$(hostname -s)-$stamp"
+mkdir "$folder" 2>/dev/null || rt_usage_error "run folder '$folder' already exists; never reused"
+touch "$folder/INCOMPLETE"
+run=$folder   # from here on, a signal marks this folder
+rt_log "racetrack: $profile run into $run"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+pus=$(hwloc-calc --restrict "$(hwloc-bind --get)" --number-of pu all 2>/dev/null || nproc)
+cores=$(hwloc-calc --restrict "$(hwloc-bind --get)" --number-of core all 2>/dev/null || echo "$pus")
+max_flag=()
+[ "$max_workers" -gt 0 ] && max_flag=(--max-workers "$max_workers" --oversubscribe)
+
+base=(--policy "$policy" --benchmark_enable_random_interleaving=true --benchmark_out_format=json)
+common=("${base[@]}" --benchmark_repetitions="$repetitions")
+once=("${base[@]}" --benchmark_repetitions=1)
+
 
 # Progress: "[i/n] step, elapsed, about T left".  The estimate scales the
 # last run's step times (same profile, from its steps.tsv) by how fast this

@@ -31,23 +31,35 @@ sleep 0.5
 ok "no process of the run is left" test "$(pgrep -f -- "$run" | wc -l)" -eq 0
 ok "results/latest points to the run" test "$(readlink "$res/latest")" = "$(basename "$run")"
 
-for delay in 0.2 1.5 4; do
+# "folder": the moment the run folder appears, before any benchmark starts
+# (a signal there once left the folder marked INCOMPLETE without a reason).
+for delay in 0.2 folder 1.5 4; do
     res=$T_TMP/term-$delay
     "$RT_SOURCE/scripts/bench.sh" --quick --only cost --results "$res" >/dev/null 2>&1 &
     pid=$!
-    sleep "$delay"
+    if [ "$delay" = folder ]; then
+        for _ in $(seq 6000); do
+            [ -n "$(find "$res" -mindepth 1 -maxdepth 1 -type d 2>/dev/null)" ] && break
+            sleep 0.005
+        done
+    else
+        sleep "$delay"
+    fi
     kill -TERM "$pid"
     wait "$pid"
     rc=$?
+    when="after ${delay}s"
+    [ "$delay" = folder ] && when="as the run folder appears"
     run=$(find "$res" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | head -1)
-    ok "SIGTERM after ${delay}s: exit 143 (exit $rc)" test $rc -eq 143
+    ok "SIGTERM $when: exit 143 (exit $rc)" test $rc -eq 143
+    [ "$delay" = folder ] && ok "SIGTERM $when: the folder exists" test -n "$run"
     if [ -n "$run" ]; then
-        ok "SIGTERM after ${delay}s: INCOMPLETE says why" grep -q "stopped by SIGTERM" "$run/INCOMPLETE"
-        ok "SIGTERM after ${delay}s: every JSON left is valid" \
+        ok "SIGTERM $when: INCOMPLETE says why" grep -q "stopped by SIGTERM" "$run/INCOMPLETE"
+        ok "SIGTERM $when: every JSON left is valid" \
             test -z "$(find "$run" -name '*.json' -exec sh -c 'jq -e . "$1" >/dev/null 2>&1 || echo "$1"' _ {} \;)"
-        ok "SIGTERM after ${delay}s: no partial file" test -z "$(find "$run" -name '*.tmp*')"
+        ok "SIGTERM $when: no partial file" test -z "$(find "$run" -name '*.tmp*')"
     fi
     sleep 0.5
-    ok "SIGTERM after ${delay}s: no process of the run left" test "$(pgrep -fc -- "$res")" -eq 0
+    ok "SIGTERM $when: no process of the run left" test "$(pgrep -fc -- "$res")" -eq 0
 done
 t_done
