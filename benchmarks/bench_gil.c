@@ -72,6 +72,11 @@ static int64_t convoy_max_cpu = 2;
 static int64_t convoy_ms = 200;
 static int64_t convoy_min_intervals = 20;
 static int64_t io_units_per_op = 30;
+/* A 2.7 loop of the convoy's ticks 23 (read1) to 39 (echo) times between
+ * two operations (cpython_gil.py --print-ticks): at 2 ticks a poll, the
+ * smallest's 12 polls. */
+static int64_t io_polls_per_op = 12;
+static const char *old_io_ticks_text = "none";   /* op=ticks,...: 2.x's loop */
 static const char *io_op_ns_text = "none"; /* op=ns,...: size the units to CPython's loop */
 static const char *old_io_op_ns_text = "none";
 static double steps_per_us = 0;          /* 0: calibrate */
@@ -114,6 +119,13 @@ static rt_flag flags[] = {
       "(none: no op)", false },
     { "old-io-op-ns", RT_FLAG_STRING, &old_io_op_ns_text, 0, 0, NULL,
       "the same for the old GIL: a 2.x loop (none: no op)", false },
+    { "io-polls-per-op", RT_FLAG_INT, &io_polls_per_op, 1, 1e6, NULL,
+      "convoy: eval-breaker polls between two I/O operations, the units spread over them "
+      "(the rest of the loop's time holds the GIL without polling, as C code does)", false },
+    { "old-io-ticks-per-op", RT_FLAG_STRING, &old_io_ticks_text, 0, 0, NULL,
+      "convoy, old GIL: real 2.x's loop, ticks between two operations, as op=ticks pairs "
+      "(read1=23,echo=39); a named op polls ticks / --ticks-per-unit times instead of "
+      "--io-polls-per-op (none: no op)", false },
     { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
       "kernel steps per us (0: calibrate)", false },
     { "solo-every", RT_FLAG_INT, &solo_every, 0, 1000000, NULL,
@@ -237,8 +249,10 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
 #define IO_CALIBRATION_UNITS 100
 static double io_target_ns[2][RT_IO_OPS];        /* [new, old]; 0: not given */
 static int64_t io_units[MODES][RT_IO_OPS];       /* -1: not sized yet */
+static double old_io_ticks[RT_IO_OPS];           /* 0: not given */
 
-static void parse_io_targets(const char *flag, const char *text, double *out)
+/* op=value pairs of --flag into out[op]; `what` names the value's unit. */
+static void parse_io_targets(const char *flag, const char *text, const char *what, double *out)
 {
     char buf[512], err[640];
     if (strcmp(text, "none") == 0)
@@ -254,7 +268,7 @@ static void parse_io_targets(const char *flag, const char *text, double *out)
         double ns = eq ? strtod(eq + 1, &end) : 0;
         if (op < 0 || end == eq + 1 || *end != '\0' || !(ns >= 1 && ns <= 1e9)) {
             snprintf(err, sizeof err, "--%s: '%s' is invalid; valid: op=ns pairs, comma-separated, "
-                     "op one of read1, socketpair, echo, ns in 1..1e9", flag, text);
+                     "op one of read1, socketpair, echo, %s in 1..1e9", flag, text, what);
             rt_usage_error("bench_gil", err);
         }
         if (out[op] != 0) {
@@ -317,6 +331,17 @@ static int64_t io_units_for(const experiment *e, const rt_gil_params *gp,
     return io_units[e->mode][e->op];
 }
 
+/* Polls between two operations: --io-polls-per-op, or under the old GIL as
+ * many as give real 2.x's ticks (--old-io-ticks-per-op), at least one. */
+static int64_t io_polls_for(const experiment *e, const rt_gil_params *gp)
+{
+    double ticks = old_io_ticks[e->op];
+    if (e->mode != M_OLD || ticks == 0)
+        return io_polls_per_op;
+    int64_t polls = llround(ticks / (double)gp->ticks_per_unit);
+    return polls > 1 ? polls : 1;
+}
+
 /* How long the convoy's I/O thread runs: --convoy-ms, and beside CPU
  * threads at least --convoy-min-intervals switch intervals, since it gets
  * the GIL back about once per interval and a count of a few is noise. */
@@ -344,7 +369,7 @@ static void bm_gil(rt_state *st, void *arg)
     rt_gil_work_config cfg = { &gil, e->job, rt_gil_unit_steps(unit, steps_per_us),
                                units_per_item, poll_every, e->op,
                                convoy_round_ns(workers - 1, gp.switch_interval_us),
-                               io_units_per_op, 0 };
+                               io_units_per_op, io_polls_for(e, &gp), 0 };
     int64_t items = e->job == RT_GJ_CPU ? cpu_items : workers;
     rt_team *team = NULL;
     bool ok = rt_gil_init(&gil, &gp) == 0;
@@ -376,11 +401,12 @@ static void bm_gil(rt_state *st, void *arg)
     int64_t rounds =
         ok ? rt_team_bench_rounds(st, team, items, checksum, collect, &t, with_ref) : -1;
     if (team) {
-        char plan[256], seen[256], io[48] = "", label[760];
+        char plan[256], seen[256], io[80] = "", label[800];
         rt_cpulist_format(rt_team_planned(team), workers, plan, sizeof plan);
         rt_cpulist_format(rt_team_seen(team), workers, seen, sizeof seen);
         if (e->job == RT_GJ_CONVOY)
-            snprintf(io, sizeof io, " io_units_per_op=%lld", (long long)cfg.io_units_per_op);
+            snprintf(io, sizeof io, " io_units_per_op=%lld io_polls_per_op=%lld",
+                     (long long)cfg.io_units_per_op, (long long)cfg.io_polls_per_op);
         snprintf(label, sizeof label,
                  "mode=%s gil=%s interval_us=%lld unit_ns=%g%s plan=%s seen=%s",
                  mode_names[e->mode], rt_gil_names[gp.kind], (long long)gp.switch_interval_us,
@@ -444,8 +470,9 @@ int main(int argc, char **argv)
                                sizeof err);
     if (nops < 0)
         rt_usage_error(argv[0], err);
-    parse_io_targets("io-op-ns", io_op_ns_text, io_target_ns[0]);
-    parse_io_targets("old-io-op-ns", old_io_op_ns_text, io_target_ns[1]);
+    parse_io_targets("io-op-ns", io_op_ns_text, "ns", io_target_ns[0]);
+    parse_io_targets("old-io-op-ns", old_io_op_ns_text, "ns", io_target_ns[1]);
+    parse_io_targets("old-io-ticks-per-op", old_io_ticks_text, "ticks", old_io_ticks);
     for (int m = 0; m < MODES; m++)
         for (int o = 0; o < RT_IO_OPS; o++)
             io_units[m][o] = -1;

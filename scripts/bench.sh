@@ -231,19 +231,41 @@ scaling_compared='^(scaling/sleep/weak/threads-(new|old)|crossover/mixed)/'
 # run that uses it: python3's countdown iteration for the new GIL (and for
 # processes), python2.7's for the old one.  With no Python the built-in
 # defaults stay; the runs' labels and contexts say which length they used.
-units=()
+# 2.7's ticks, which set how often the old GIL is released, are counts of
+# its bytecode, not times: counted once (cpython_gil.py --print-ticks), a
+# countdown iteration's become --ticks-per-unit.
+units=() old_ticks_counted=0 old_ticks_per_unit="" old_io_ticks=""
+count_old_ticks() {
+    local ticks
+    old_ticks_counted=1
+    ticks=$(python2.7 "$RT_ROOT/scripts/cpython_gil.py" --print-ticks 2>>"$run/cpython_gil.log")
+    if [[ $ticks =~ ^countdown=([0-9.]+),(.+)$ ]]; then
+        old_ticks_per_unit=$(awk -v t="${BASH_REMATCH[1]}" 'BEGIN { printf "%d", t < 1 ? 1 : t + 0.5 }')
+        old_io_ticks=${BASH_REMATCH[2]}
+    else
+        rt_log "racetrack: python2.7 could not count its ticks; see $run/cpython_gil.log"
+    fi
+}
 measure_units() {
     local py ns
     units=()
     for py in "${pythons[@]}"; do
         ns=$("$py" "$RT_ROOT/scripts/cpython_gil.py" --print-unit-ns 2>>"$run/cpython_gil.log") ||
             { rt_log "racetrack: $py could not time its countdown; see $run/cpython_gil.log"; continue; }
-        if [ "$py" = python2.7 ]; then units+=(--old-unit-ns="$ns"); else units+=(--unit-ns="$ns"); fi
+        if [ "$py" != python2.7 ]; then
+            units+=(--unit-ns="$ns")
+            continue
+        fi
+        units+=(--old-unit-ns="$ns")
+        [ $old_ticks_counted -eq 1 ] || count_old_ticks
+        [ -z "$old_ticks_per_unit" ] || units+=(--ticks-per-unit="$old_ticks_per_unit")
     done
 }
 # The convoy's I/O loop, for bench_gil only, is sized the same way: the
-# real loop's ns per operation alone (--io-op-ns, --old-io-op-ns; the convoy
-# labels' io_units_per_op say what it came to).
+# real loop's ns per operation alone (--io-op-ns, --old-io-op-ns), and under
+# 2.x polled as often as it ticks (--old-io-ticks-per-op, counted with the
+# countdown's); the convoy labels' io_units_per_op and io_polls_per_op say
+# what they came to.
 io_units=()
 measure_io_ops() {
     local py ops
@@ -251,7 +273,12 @@ measure_io_ops() {
     for py in "${pythons[@]}"; do
         ops=$("$py" "$RT_ROOT/scripts/cpython_gil.py" --print-io-op-ns 2>>"$run/cpython_gil.log") ||
             { rt_log "racetrack: $py could not time its convoy loop; see $run/cpython_gil.log"; continue; }
-        if [ "$py" = python2.7 ]; then io_units+=(--old-io-op-ns="$ops"); else io_units+=(--io-op-ns="$ops"); fi
+        if [ "$py" != python2.7 ]; then
+            io_units+=(--io-op-ns="$ops")
+        else
+            io_units+=(--old-io-op-ns="$ops")
+            [ -z "$old_io_ticks" ] || io_units+=(--old-io-ticks-per-op="$old_io_ticks")
+        fi
     done
 }
 # The latency distribution plot's switch interval (in both profiles' lists).

@@ -45,11 +45,16 @@ neither exists the workers run unpinned, and the context says so).
 sizes the emulator's unit with it.  --print-io-op-ns prints the convoy loop's
 ns per operation alone (read1=NS,socketpair=NS,echo=NS) and exits: bench.sh
 sizes the emulated I/O thread's loop with it (bench_gil --io-op-ns).
+--print-ticks (2.x) prints the ticks of a countdown iteration and of the
+same loop per operation (countdown=T,read1=T,socketpair=T,echo=T) and exits:
+bench.sh charges the emulated old GIL's units as many (--ticks-per-unit) and
+polls its I/O loop as often (bench_gil --old-io-ticks-per-op).
 Repetitions of different configurations are interleaved.  The countdown's
 speed (unit_ns, ns per iteration) is measured once and is in the context.
 
 usage: cpython_gil.py --print-unit-ns
        cpython_gil.py --print-io-op-ns
+       cpython_gil.py --print-ticks             (Python 2.x)
        cpython_gil.py --out FILE [--repetitions N] [--countdown N]
                       [--convoy-ms MS] [--intervals-us LIST] [--max-cpu K]
                       [--sleep-max-workers N] ... (see --help)
@@ -231,8 +236,10 @@ def echo_server(listener):
         conn.sendall(data)
 
 
-def convoy(op, interval_us, cpu, ms):
-    """ops/s of one always-ready I/O loop beside `cpu` countdown threads."""
+def convoy(op, interval_us, cpu, ms, ticker=None):
+    """ops/s of one always-ready I/O loop beside `cpu` countdown threads;
+    given 2.x's _Py_Ticker (a ctypes int), also the loop's ticks per
+    operation, read around the loop alone."""
     stop = []
 
     def spin():
@@ -273,6 +280,7 @@ def convoy(op, interval_us, cpu, ms):
     start = clock()
     end = start + ms / 1000.0
     t0 = start
+    ticks = ticker.value if ticker else 0
     while t0 < end:
         one()
         t1 = clock()
@@ -280,6 +288,7 @@ def convoy(op, interval_us, cpu, ms):
         t0 = t1
         ops += 1
     elapsed = t0 - start
+    ticks = float(ticks - ticker.value) if ticker else 0
     stop.append(True)
     for t in spinners:
         t.join()
@@ -297,6 +306,8 @@ def convoy(op, interval_us, cpu, ms):
             server.terminate()
             server.join()
     row = {"io_ops_per_second": ops / elapsed}
+    if ticker:
+        row["ticks_per_op"] = ticks / ops
     below = sum(hist[:CDF_BUCKETS[0]])
     for b in CDF_BUCKETS:
         below += hist[b]
@@ -315,6 +326,33 @@ def io_op_ns(op):
     return 1e9 / rates[len(rates) // 2]
 
 
+TICKS_COUNTDOWN = 100000
+
+
+def ticks():
+    """2.x: the ticks of a countdown iteration, and of the convoy's I/O
+    loop per operation alone, read from the interpreter's own _Py_Ticker
+    with the check interval out of reach.  The old GIL is released every
+    sys.getcheckinterval() ticks, so these, not times, say how often a
+    thread offers it up: bench.sh passes them as bench_gil and
+    bench_scaling's --ticks-per-unit and bench_gil's --old-io-ticks-per-op.
+    (How many ticks an iteration costs depends on the build: with computed
+    gotos, 2.7 does not predict opcodes and ticks more often.)"""
+    import ctypes
+    ticker = ctypes.c_int.in_dll(ctypes.pythonapi, "_Py_Ticker")
+    old = sys.getcheckinterval()
+    sys.setcheckinterval(2 ** 30)
+    try:
+        before = ticker.value
+        countdown(TICKS_COUNTDOWN)
+        counts = [("countdown", float(before - ticker.value) / TICKS_COUNTDOWN)]
+        for op in OPS:
+            counts.append((op, convoy(op, NAME_INTERVAL_US, 0, IO_OP_ROUND_MS, ticker)["ticks_per_op"]))
+        return counts
+    finally:
+        sys.setcheckinterval(old)
+
+
 class Parser(argparse.ArgumentParser):
     """Bad input: one line naming the flag, exit status 2 (as every racetrack tool)."""
 
@@ -331,6 +369,9 @@ def main():
     ap.add_argument("--print-io-op-ns", action="store_true",
                     help="print the convoy loop's ns per operation alone, as op=ns pairs "
                          "(the median of a few short rounds), and exit")
+    ap.add_argument("--print-ticks", action="store_true",
+                    help="2.x only: print the ticks of a countdown iteration and of the convoy "
+                         "loop per operation alone, as name=ticks pairs, and exit")
     ap.add_argument("--repetitions", type=int, default=5)
     ap.add_argument("--countdown", type=int, default=10000000,
                     help="countdown iterations per CPU-bound run, all workers together")
@@ -357,6 +398,12 @@ def main():
         return
     if args.print_io_op_ns:
         print(",".join("%s=%.1f" % (op, io_op_ns(op)) for op in OPS))
+        return
+    if args.print_ticks:
+        if not PY2:
+            ap.error("--print-ticks: Python %d.%d has no ticker; valid: under Python 2.x"
+                     % sys.version_info[:2])
+        print(",".join("%s=%.1f" % count for count in ticks()))
         return
     if not args.out:
         ap.error("--out: missing; valid: the JSON file to write")

@@ -36,6 +36,8 @@ cases=(
     "bench_gil|--io-op-ns=fax=2000|--io-op-ns"
     "bench_gil|--old-io-op-ns=read1|--old-io-op-ns"
     "bench_gil|--io-op-ns=read1=2000,read1=3000|twice"
+    "bench_gil|--io-polls-per-op=0|--io-polls-per-op"
+    "bench_gil|--old-io-ticks-per-op=echo=0|--old-io-ticks-per-op"
     "bench_create|--pool-workers=-1|--pool-workers"
     "bench_scaling|--modes=threads,fibers|--modes"
     "bench_scaling|--workloads=|--workloads"
@@ -81,6 +83,21 @@ if command -v python3 >/dev/null; then
         awk 'NR == 1 && /^read1=[0-9.]+,socketpair=[0-9.]+,echo=[0-9.]+$/ { good = 1 }
              END { exit !(good && NR == 1) }' \
         <(python3 "$RT_SOURCE/scripts/cpython_gil.py" --print-io-op-ns)
+    # Ticks are 2.x's: Python 3 has none to count, and says so.
+    python3 "$RT_SOURCE/scripts/cpython_gil.py" --print-ticks >"$T_TMP/out" 2>"$T_TMP/err"
+    rc=$?
+    ok "cpython_gil.py --print-ticks under Python 3: exit 2 (got $rc), one line naming the flag" \
+        test $rc -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- --print-ticks "$T_TMP/err")" -eq 1
+    # Under 2.7 they are counts of bytecode: a countdown iteration a whole
+    # number of ticks, and each loop's more than the one before, as it
+    # calls more (read1 one call, socketpair two, echo three or more).
+    if command -v python2.7 >/dev/null; then
+        ok "cpython_gil.py --print-ticks under 2.7: countdown's whole, read1 < socketpair < echo" \
+            awk -F'[=,]' 'NR == 1 && /^countdown=[0-9.]+,read1=[0-9.]+,socketpair=[0-9.]+,echo=[0-9.]+$/ &&
+                          $2 >= 1 && $2 == int($2) && $2 < $4 && $4 < $6 && $6 < $8 { good = 1 }
+                          END { exit !(good && NR == 1) }' \
+            <(python2.7 "$RT_SOURCE/scripts/cpython_gil.py" --print-ticks)
+    fi
 fi
 for s in bench json2tsv plot report compare cdf speedup bars sanitize; do
     "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"

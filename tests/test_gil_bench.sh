@@ -88,6 +88,36 @@ jq_ok "read1, old GIL: 1 ns is below the bare operation's cost: 0 units" "$T_TMP
     "[.benchmarks[] | select(.name | test(\"convoy/read1/threads-old/\")) | $units == 0] | length == 1 and all"
 jq_ok "socketpair, not named: --io-units-per-op's 7 units, in every mode" "$T_TMP/io.json" \
     "[.benchmarks[] | select(.name | test(\"convoy/socketpair/\")) | $units == 7] | length == 3 and all"
+# Under the old GIL the I/O thread offers the GIL up at every check
+# interval of its polls' ticks, not of its time: alone, with a check
+# interval of 10 ticks (a release once the ticker falls below 0) and 1 tick
+# a poll, 22 polls between operations take the GIL 1 + 22/11 = 3 times per
+# operation (back from each read, and twice at the check interval);
+# --old-io-ticks-per-op=read1=44 at 2 ticks a poll is 22 polls too, a release
+# every 6: 1 + 22/6.  The new GIL, alone, takes it once per operation.
+"$RT_BIN/bench_gil" --check-interval=10 --ticks-per-unit=1 --io-polls-per-op=22 \
+    --io-units-per-op=0 --convoy-ops=read1 --convoy-intervals-us=5000 --convoy-max-cpu=0 \
+    --convoy-ms=30 --benchmark_filter='^gil/convoy/read1/threads-' --benchmark_min_time=0.001 \
+    --benchmark_out="$T_TMP/p1.json" --benchmark_out_format=json >/dev/null 2>"$T_TMP/err" &&
+"$RT_BIN/bench_gil" --check-interval=10 --ticks-per-unit=2 --io-polls-per-op=5 \
+    --old-io-ticks-per-op=read1=44 --io-units-per-op=0 --convoy-ops=read1 \
+    --convoy-intervals-us=5000 --convoy-max-cpu=0 --convoy-ms=30 \
+    --benchmark_filter='^gil/convoy/read1/threads-' --benchmark_min_time=0.001 \
+    --benchmark_out="$T_TMP/p2.json" --benchmark_out_format=json >/dev/null 2>>"$T_TMP/err"
+ok "bench_gil --io-polls-per-op, --old-io-ticks-per-op exit 0 ($(tail -n 1 "$T_TMP/err"))" test $? -eq 0
+per_op='(.gil_acquisitions_per_s / .io_ops_per_second)'
+polls='(.label | capture("io_polls_per_op=(?<p>[0-9]+)").p | tonumber)'
+jq_ok "22 polls of 1 tick, check interval 10: the old GIL taken 3 times per operation" \
+    "$T_TMP/p1.json" "[.benchmarks[] | select(.label | test(\"gil=old\"))
+      | $polls == 22 and ($per_op - 3 | fabs) < 0.03] | length == 1 and all"
+jq_ok "--old-io-ticks-per-op=read1=44 at 2 ticks a poll: 22 polls, the old GIL taken 1 + 22/6 times" \
+    "$T_TMP/p2.json" "[.benchmarks[] | select(.label | test(\"gil=old\"))
+      | $polls == 22 and ($per_op - (1 + 22 / 6) | fabs) < 0.04] | length == 1 and all"
+for f in p1:22 p2:5; do
+    jq_ok "the new GIL alone: --io-polls-per-op's ${f#*:} polls, taken once per operation" \
+        "$T_TMP/${f%:*}.json" "[.benchmarks[] | select(.label | test(\"gil=new\"))
+          | $polls == ${f#*:} and ($per_op - 1 | fabs) < 0.01] | length == 1 and all"
+done
 "$RT_BIN/bench_gil" --convoy-ops=carrier-pigeon >/dev/null 2>"$T_TMP/err"
 ok "bad --convoy-ops: exit 2" test $? -eq 2
 t_done

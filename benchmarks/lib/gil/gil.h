@@ -37,8 +37,9 @@ extern const char *const rt_gil_names[];         /* "none", "new", "old", NULL *
 #define RT_GIL_SWITCH_INTERVAL_US 5000           /* sys.getswitchinterval() = 0.005 */
 #define RT_GIL_CHECK_INTERVAL 100                /* sys.getcheckinterval() in 2.x */
 /* 2.7: ticks per countdown iteration, the research notes' count.  A 2.7
- * built with computed gotos (no opcode prediction) ticks more often; bench.sh
- * does not measure it yet (--ticks-per-unit). */
+ * built with computed gotos (no opcode prediction) ticks more often: bench.sh
+ * counts the machine's python2.7 (cpython_gil.py --print-ticks) and passes
+ * --ticks-per-unit. */
 #define RT_GIL_TICKS_PER_UNIT 2
 /* One unit of work, `while n > 0: n -= 1`, in ns: CPython 3.11 on this
  * kind of VM (shared/notes).  bench.sh measures the machine's own before

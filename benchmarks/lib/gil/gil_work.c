@@ -105,6 +105,22 @@ static void compute(const rt_gil_work_config *c, pythread *p, int64_t units, int
     }
 }
 
+/* What a Python loop does between two I/O operations: io_units_per_op units
+ * of work, spread evenly over io_polls_per_op eval-breaker polls.  Most of
+ * that time in real CPython is C code (the calls, the objects) holding the
+ * GIL without polling; only its few bytecodes poll (2.x: tick), and under
+ * the old GIL how often the loop offers the GIL up, not how long it runs,
+ * sets the convoy.  These polls ignore poll_every (a CPU thread's). */
+static void between_ops(const rt_gil_work_config *c, pythread *p)
+{
+    int64_t polls = c->io_polls_per_op, done = 0;
+    for (int64_t k = 1; k <= polls; k++) {
+        for (int64_t upto = c->io_units_per_op * k / polls; done < upto; done++)
+            p->sink += rt_cpu_item((uint64_t)done, c->unit_steps);
+        rt_gil_poll(&p->t);
+    }
+}
+
 /* One always-ready operation, the GIL released around it. */
 static int io_op(const rt_gil_work_config *c, pythread *p)
 {
@@ -150,7 +166,7 @@ static int convoy(rt_worker *w, pythread *p, rt_gil_report *rep)
     int64_t end = now_ns() + c->convoy_ns;
     int rc = 0;
     for (int64_t t0 = now_ns(); t0 < end && rc == 0;) {
-        compute(c, p, c->io_units_per_op, 0);
+        between_ops(c, p);
         rc = io_op(c, p);
         int64_t t1 = now_ns();
         record_io(rep, t1 - t0);

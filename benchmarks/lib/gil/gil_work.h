@@ -13,8 +13,9 @@
  *
  *   cpu     items of units_per_item units
  *   convoy  worker 0 does always-ready I/O operations for convoy_ns, with
- *           io_units_per_op units of bytecode between them, and times
- *           each; the other workers compute until it is done
+ *           io_units_per_op units of work between them, spread over
+ *           io_polls_per_op eval-breaker polls, and times each; the other
+ *           workers compute until it is done
  */
 #ifndef RT_GIL_WORK_H
 #define RT_GIL_WORK_H
@@ -38,7 +39,8 @@ typedef struct rt_gil_work_config {
     int64_t poll_every;
     rt_io_op io_op;            /* convoy */
     int64_t convoy_ns;
-    int64_t io_units_per_op;   /* bytecode between two operations (loop and call) */
+    int64_t io_units_per_op;   /* work between two operations (loop and call) */
+    int64_t io_polls_per_op;   /* >= 1: its polls (old GIL: ticks_per_unit ticks each) */
     int echo_port;             /* RT_IO_ECHO: a responder with no delay */
 } rt_gil_work_config;
 
