@@ -91,7 +91,7 @@ if command -v python3 >/dev/null; then
     # Under 2.7 they are counts of bytecode: a countdown iteration a whole
     # number of ticks, and each loop's more than the one before, as it
     # calls more (read1 one call, socketpair two, echo three or more).
-    if command -v python2.7 >/dev/null; then
+    if command -v python2.7 >/dev/null && python2.7 -c pass 2>/dev/null; then
         ok "cpython_gil.py --print-ticks under 2.7: countdown's whole, read1 < socketpair < echo" \
             awk -F'[=,]' 'NR == 1 && /^countdown=[0-9.]+,read1=[0-9.]+,socketpair=[0-9.]+,echo=[0-9.]+$/ &&
                           $2 >= 1 && $2 == int($2) && $2 < $4 && $4 < $6 && $6 < $8 { good = 1 }
