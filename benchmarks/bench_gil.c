@@ -267,8 +267,8 @@ static void parse_io_targets(const char *flag, const char *text, const char *wha
                 op = o;
         double ns = eq ? strtod(eq + 1, &end) : 0;
         if (op < 0 || end == eq + 1 || *end != '\0' || !(ns >= 1 && ns <= 1e9)) {
-            snprintf(err, sizeof err, "--%s: '%s' is invalid; valid: op=ns pairs, comma-separated, "
-                     "op one of read1, socketpair, echo, %s in 1..1e9", flag, text, what);
+            snprintf(err, sizeof err, "--%s: '%s' is invalid; valid: op=%s pairs, comma-separated, "
+                     "op one of read1, socketpair, echo, %s in 1..1e9", flag, text, what, what);
             rt_usage_error("bench_gil", err);
         }
         if (out[op] != 0) {

@@ -162,7 +162,6 @@ base=(--policy "$policy" --benchmark_enable_random_interleaving=true --benchmark
 common=("${base[@]}" --benchmark_repetitions="$repetitions")
 once=("${base[@]}" --benchmark_repetitions=1)
 
-
 # Progress: "[i/n] step, elapsed, about T left".  The estimate scales the
 # last run's step times (same profile, from its steps.tsv) by how fast this
 # run has gone so far; without one, it assumes the remaining steps take as
