@@ -136,9 +136,12 @@ on_signal() {
     fi
     exit $((128 + $(kill -l "$sig")))
 }
-trap 'on_signal INT' INT
-trap 'on_signal TERM' TERM
-trap 'on_signal HUP' HUP
+stop_on_signals() {
+    trap 'on_signal INT' INT
+    trap 'on_signal TERM' TERM
+    trap 'on_signal HUP' HUP
+}
+stop_on_signals
 
 # The installer runs in the foreground: a signal to this script waits for
 # it (apt-get is never killed half-way), then stops the run.
@@ -146,9 +149,23 @@ trap 'on_signal HUP' HUP
 run_child "$RT_ROOT/scripts/build.sh"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 folder="$results/$(hostname -s)-$stamp"
-mkdir "$folder" 2>/dev/null || rt_usage_error "run folder '$folder' already exists; never reused"
-touch "$folder/INCOMPLETE"
-run=$folder   # from here on, a signal marks this folder
+# Making the folder, its mark and `run` is one step for the signals: one
+# that comes meanwhile is held and handled just after, so it finds either no
+# folder of ours or a marked one in `run` (never an unmarked folder, nor
+# another run's folder of the same second).
+held=""
+trap 'held=INT' INT
+trap 'held=TERM' TERM
+trap 'held=HUP' HUP
+if mkdir "$folder" 2>/dev/null; then
+    touch "$folder/INCOMPLETE"
+    # tests/test_interrupt.sh holds the script here to signal it mid-step.
+    [ -z "${RT_TEST_HOLD_FOLDER_S:-}" ] || sleep "$RT_TEST_HOLD_FOLDER_S"
+    run=$folder
+fi
+stop_on_signals
+[ -z "$held" ] || on_signal "$held"
+[ -n "$run" ] || rt_usage_error "run folder '$folder' already exists; never reused"
 rt_log "racetrack: $profile run into $run"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)

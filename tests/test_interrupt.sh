@@ -31,11 +31,16 @@ sleep 0.5
 ok "no process of the run is left" test "$(pgrep -f -- "$run" | wc -l)" -eq 0
 ok "results/latest points to the run" test "$(readlink "$res/latest")" = "$(basename "$run")"
 
-# "folder": the moment the run folder appears, before any benchmark starts
-# (a signal there once left the folder marked INCOMPLETE without a reason).
+# "folder": while the run folder is being made, before any benchmark
+# starts (a signal there once left the folder marked INCOMPLETE without a
+# reason): bench.sh is held there for a second (RT_TEST_HOLD_FOLDER_S),
+# so the signal lands in that step every time.
 for delay in 0.2 folder 1.5 4; do
     res=$T_TMP/term-$delay
-    "$RT_SOURCE/scripts/bench.sh" --quick --only cost --results "$res" >/dev/null 2>&1 &
+    hold=""
+    [ "$delay" = folder ] && hold=1
+    RT_TEST_HOLD_FOLDER_S=$hold "$RT_SOURCE/scripts/bench.sh" --quick --only cost --results "$res" \
+        >/dev/null 2>&1 &
     pid=$!
     if [ "$delay" = folder ]; then
         for _ in $(seq 6000); do
