@@ -154,9 +154,7 @@ folder="$results/$(hostname -s)-$stamp"
 # folder of ours or a marked one in `run` (never an unmarked folder, nor
 # another run's folder of the same second).
 held=""
-trap 'held=INT' INT
-trap 'held=TERM' TERM
-trap 'held=HUP' HUP
+for sig in INT TERM HUP; do trap "held=$sig" "$sig"; done
 if mkdir "$folder" 2>/dev/null; then
     touch "$folder/INCOMPLETE"
     # tests/test_interrupt.sh holds the script here to signal it mid-step.

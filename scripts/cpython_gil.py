@@ -280,7 +280,7 @@ def convoy(op, interval_us, cpu, ms, ticker=None):
     start = clock()
     end = start + ms / 1000.0
     t0 = start
-    ticks = ticker.value if ticker else 0
+    loop_ticks = ticker.value if ticker else 0
     while t0 < end:
         one()
         t1 = clock()
@@ -288,7 +288,7 @@ def convoy(op, interval_us, cpu, ms, ticker=None):
         t0 = t1
         ops += 1
     elapsed = t0 - start
-    ticks = float(ticks - ticker.value) if ticker else 0
+    loop_ticks = float(loop_ticks - ticker.value) if ticker else 0
     stop.append(True)
     for t in spinners:
         t.join()
@@ -307,7 +307,7 @@ def convoy(op, interval_us, cpu, ms, ticker=None):
             server.join()
     row = {"io_ops_per_second": ops / elapsed}
     if ticker:
-        row["ticks_per_op"] = ticks / ops
+        row["ticks_per_op"] = loop_ticks / ops
     below = sum(hist[:CDF_BUCKETS[0]])
     for b in CDF_BUCKETS:
         below += hist[b]
