@@ -6,7 +6,7 @@
 # marked INCOMPLETE, and leaves no process behind.
 #
 # usage: scripts/bench.sh [--quick] [--only AREAS] [--policy P] [--repetitions N]
-#                         [--max-workers N] [--results DIR] [--help]
+#                         [--max-workers N] [--convoy-repeats N] [--results DIR] [--help]
 source "$(dirname "$0")/lib/common.sh"
 source "$RT_ROOT/scripts/lib/environment.sh"
 
@@ -19,11 +19,13 @@ usage: scripts/bench.sh [flags]
   --repetitions N    repetitions per point, odd, 3..99 (default 5; quick 3)
   --max-workers N    bench_counter's largest worker count, 1..4096 (default 2 x PUs);
                      bench_scaling sweeps to 4 x PUs (cpu) and max(64, 4 x PUs) (waiting work)
+  --convoy-repeats N with real CPython: each convoy group's emulated and real rounds run
+                     this many times per comparison pass, 1..9 (default 2; quick 1)
   --results DIR      parent folder of run folders (default results/)
 USAGE
 }
 
-quick=0 policy=compact repetitions="" max_workers=0 results="$RT_ROOT/results" only=all
+quick=0 policy=compact repetitions="" max_workers=0 convoy_repeats="" results="$RT_ROOT/results" only=all
 cmdline="$0 $*"
 need() { [ $# -ge 2 ] || rt_usage_error "$1: missing value"; }
 while [ $# -gt 0 ]; do
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
     --policy) need "$@"; policy=$2; shift 2 ;;
     --repetitions) need "$@"; repetitions=$2; shift 2 ;;
     --max-workers) need "$@"; max_workers=$2; shift 2 ;;
+    --convoy-repeats) need "$@"; convoy_repeats=$2; shift 2 ;;
     --results) need "$@"; results=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) rt_usage_error "unknown argument '$1' (see --help)" ;;
@@ -48,6 +51,8 @@ if [ -n "$repetitions" ]; then
 fi
 [[ $max_workers =~ ^[0-9]+$ ]] && [ "$max_workers" -le 4096 ] ||
     rt_usage_error "--max-workers: '$max_workers' is invalid; valid: 1..4096"
+[ -z "$convoy_repeats" ] || [[ $convoy_repeats =~ ^[1-9]$ ]] ||
+    rt_usage_error "--convoy-repeats: '$convoy_repeats' is invalid; valid: 1..9"
 all_areas="counter shim scaling cost gil"
 [ "$only" = all ] && only=${all_areas// /,}
 declare -A selected=()
@@ -83,7 +88,7 @@ if [ $quick -eq 1 ]; then
     gil=(--convoy-ms=100 --convoy-intervals-us=500,5000 --intervals-us=50,5000)
     cpython=(--countdown 3000000 --convoy-ms 100 --intervals-us 500,5000 --sleep-max-workers 16
              --mixed-pcts 0,25,50,75,100)
-    : "${repetitions:=3}"
+    : "${repetitions:=3}" "${convoy_repeats:=1}"
 else
     profile=full min_time=0.1 trials=50 shim_reps=15 shim_min_time=0.1
     # Strong sweeps of waiting work at half bench_scaling's default total:
@@ -93,7 +98,7 @@ else
     create=()
     ipc=()
     gil=()
-    : "${repetitions:=5}"
+    : "${repetitions:=5}" "${convoy_repeats:=2}"
     cpython=()
 fi
 
@@ -232,7 +237,8 @@ run_bench() {
 # Real CPython, when there is one: python3, and python2.7 (the old GIL).
 # The emulated runs that have a real counterpart leave the main runs and
 # run in passes of one repetition each, alternating with the real ones, so
-# that both see the same minutes of this machine.
+# that both see the same minutes of this machine (the convoy's, the same
+# seconds: see compare_passes).
 pythons=()
 command -v python3 >/dev/null && python3 -c pass 2>/dev/null && pythons+=(python3)
 command -v python2.7 >/dev/null && python2.7 -c pass 2>/dev/null && pythons+=(python2.7)
@@ -297,7 +303,9 @@ measure_io_ops() {
 }
 # The latency distribution plot's switch interval (in both profiles' lists).
 RT_CDF_INTERVAL_US=5000
-gil_compared='^gil/(cpu/(threads-new|threads-old|processes)|convoy/[a-z0-9]+/(threads-new|threads-old))/'
+gil_cpu_compared='^gil/cpu/(threads-new|threads-old|processes)/'
+gil_convoy_compared='^gil/convoy/[a-z0-9]+/(threads-new|threads-old)/'
+gil_compared="^(${gil_cpu_compared#^}|${gil_convoy_compared#^})"
 gil_filter=() compare_scaling=0 scaling_excluded=$scaling_skip
 if [ ${#pythons[@]} -gt 0 ] && want gil; then
     gil_filter=(--benchmark_filter="-$gil_compared")
@@ -322,11 +330,46 @@ merge_json() {
         rt_atomic_write "$out"
 }
 
+# The convoy moves most with the moment: beside a CPU thread, the I/O
+# thread's ops/s in one round can move 10x from one round to the next on a
+# shared VM, emulated and real alike, and runs of good and bad rounds last
+# seconds (how often the woken CPU thread lands in the I/O call's window
+# depends on how fast the host wakes its vCPU).  So each
+# group of convoy rounds (one op, mode and interval: K = 0 .. max CPU
+# threads) runs emulated and real back to back, --convoy-repeats times a
+# pass, in turn first (E R R E in odd passes, R E E R in even ones), and
+# the real threads are pinned as the emulated ones (the plan in the label
+# of the group's largest team).
+convoy_groups() {   # the compared convoy groups, as convoy/<op>/<mode>/i<us>
+    "$RT_BIN/bench_gil" "${gil[@]}" --benchmark_list_tests=true --benchmark_filter="$gil_convoy_compared" |
+        sed -nE 's|^gil/(convoy/[^/]+/[^/]+/i[0-9]+)/.*|\1|p' | uniq
+}
+python_for() {   # MODE: the real CPython of a compared mode, if this run has it
+    local want=python3 py
+    [ "$1" = threads-old ] && want=python2.7
+    for py in "${pythons[@]}"; do [ "$py" = "$want" ] && echo "$py"; done
+    return 0
+}
+# The PUs of the largest team in a bench_gil JSON's labels (none when unpinned).
+label_plan() {   # JSON RUN_NAME_REGEX
+    jq -r --arg re "$2" '[.benchmarks[] | select(.run_name | test($re)) | .label // ""
+                          | capture("plan=(?<p>[0-9]+(,[0-9]+)*)( |$)").p]
+                         | max_by(split(",") | length) // empty' "$1" 2>/dev/null || true
+}
+real_gil() {   # PY OUT ARGS...: one pass of cpython_gil.py into passes/OUT.json
+    local py=$1 out=$2; shift 2
+    rt_log "racetrack:   $py cpython_gil.py $*"
+    run_child "$py" "$RT_ROOT/scripts/cpython_gil.py" --repetitions 1 "${cpython[@]}" "${pin[@]}" \
+        "${convoy_pin[@]}" "$@" --out "$run/passes/$out.json" >>"$run/cpython_gil.log" 2>&1 ||
+        { rt_log "racetrack: $py cpython_gil.py failed; see $run/cpython_gil.log"; return 1; }
+}
+pin=() convoy_pin=()
 compare_passes() {
-    local p py plan pin rc=0
+    local p py plan group groups rc=0
     mkdir -p "$run/passes"
+    groups=$(convoy_groups) || { rt_log "racetrack: bench_gil could not list its convoy runs"; return 1; }
     for p in $(seq "$repetitions"); do
-        step "comparison pass $p: emulated, then ${pythons[*]}"
+        step "comparison pass $p: emulated and ${pythons[*]}, interleaved"
         if [ $compare_scaling -eq 1 ]; then
             measure_units
             OUT=passes/bench_scaling.$p run_bench bench_scaling "${once[@]}" \
@@ -337,18 +380,34 @@ compare_passes() {
         measure_io_ops
         OUT=passes/bench_gil.$p run_bench bench_gil "${once[@]}" \
             --benchmark_min_time="$min_time" "${gil[@]}" "${units[@]}" "${io_units[@]}" \
-            --benchmark_filter="$gil_compared" || rc=1
+            --benchmark_filter="$gil_cpu_compared" || rc=1
         # Real CPU-bound workers go where the emulated ones went (the plan in
         # the label of bench_gil's 2-worker run; none under --policy none).
+        plan=$(label_plan "$run/passes/bench_gil.$p.json" '^gil/cpu/threads-new/workers:2/')
         pin=()
-        plan=$(jq -r '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time")
-                       | .label // "" | capture("plan=(?<p>[0-9]+(,[0-9]+)*)( |$)").p][0] // empty' \
-               "$run/passes/bench_gil.$p.json" 2>/dev/null) || plan=""
         [ -z "$plan" ] || pin=(--cpus "$plan")
         for py in "${pythons[@]}"; do
-            run_child "$py" "$RT_ROOT/scripts/cpython_gil.py" --repetitions 1 "${cpython[@]}" "${pin[@]}" \
-                --out "$run/passes/$py.$p.json" >>"$run/cpython_gil.log" 2>&1 ||
-                { rt_log "racetrack: $py cpython_gil.py failed; see $run/cpython_gil.log"; rc=1; }
+            real_gil "$py" "$py.$p" --filter '^(?!convoy/)' || rc=1
+        done
+        for group in $groups; do
+            local name=${group#convoy/} r
+            name=${name//\//.}
+            py=$(python_for "$(cut -d/ -f3 <<<"$group")")
+            for r in $(seq "$convoy_repeats"); do
+                if [ -n "$py" ] && [ $(((p + r) % 2)) -eq 1 ]; then
+                    real_gil "$py" "$py.$p.$name.$r" --filter "^$group/" || rc=1
+                fi
+                OUT=passes/bench_gil.$p.$name.$r run_bench bench_gil "${once[@]}" \
+                    --benchmark_min_time="$min_time" "${gil[@]}" "${units[@]}" "${io_units[@]}" \
+                    --benchmark_filter="^gil/$group/" || rc=1
+                if [ ${#convoy_pin[@]} -eq 0 ]; then
+                    plan=$(label_plan "$run/passes/bench_gil.$p.$name.$r.json" "^gil/$group/")
+                    [ -z "$plan" ] || convoy_pin=(--convoy-cpus "$plan")
+                fi
+                if [ -n "$py" ] && [ $(((p + r) % 2)) -eq 0 ]; then
+                    real_gil "$py" "$py.$p.$name.$r" --filter "^$group/" || rc=1
+                fi
+            done
         done
     done
     if [ $compare_scaling -eq 1 ]; then
@@ -370,7 +429,7 @@ want cost && plan_step bench_create && plan_step bench_ipc
 if want gil; then
     plan_step bench_gil
     if [ ${#pythons[@]} -gt 0 ]; then
-        for p in $(seq "$repetitions"); do plan_step "comparison pass $p: emulated, then ${pythons[*]}"; done
+        for p in $(seq "$repetitions"); do plan_step "comparison pass $p: emulated and ${pythons[*]}, interleaved"; done
     fi
 fi
 plan_step "plots, summary and report"

@@ -38,9 +38,13 @@ summary treat emulated and real alike:
                                       sleep for the rest
 The CPU-bound workers can be pinned like bench_gil's (--cpus: worker i on
 the i-th CPU of the list, the solo worker on each of the team's in turn),
-so that emulated and real runs see the same placement (2.x has no
-os.sched_setaffinity: there the same call of libc, through ctypes; where
-neither exists the workers run unpinned, and the context says so).
+so that emulated and real runs see the same placement, and so can the
+convoy's threads (--convoy-cpus: bench_gil's plan, the I/O thread first)
+(2.x has no os.sched_setaffinity: there the same call of libc, through
+ctypes; where neither exists the threads run unpinned, and the context says
+so).  --filter runs only the configurations whose names match a regular
+expression: bench.sh runs each convoy group back to back with its emulated
+rounds.
 --print-unit-ns prints the countdown's ns per iteration and exits: bench.sh
 sizes the emulator's unit with it.  --print-io-op-ns prints the convoy loop's
 ns per operation alone (read1=NS,socketpair=NS,echo=NS) and exits: bench.sh
@@ -55,7 +59,8 @@ speed (unit_ns, ns per iteration) is measured once and is in the context.
 usage: cpython_gil.py --print-unit-ns
        cpython_gil.py --print-io-op-ns
        cpython_gil.py --print-ticks             (Python 2.x)
-       cpython_gil.py --out FILE [--repetitions N] [--countdown N]
+       cpython_gil.py --out FILE [--repetitions N] [--filter RE] [--countdown N]
+                      [--cpus LIST] [--convoy-cpus LIST]
                       [--convoy-ms MS] [--intervals-us LIST] [--max-cpu K]
                       [--sleep-max-workers N] ... (see --help)
 """
@@ -64,6 +69,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import socket
 import sys
 import threading
@@ -99,6 +105,7 @@ def unit_ns(n=2000000, trials=3):
 
 
 PIN = []                        # --cpus, for the CPU-bound teams only
+CONVOY_PIN = []                 # --convoy-cpus, for the convoy's threads
 # libc's cpu_set_t: CPU_SETSIZE bits, as unsigned longs.
 CPU_SETSIZE = 1024
 
@@ -140,6 +147,13 @@ def affinity_calls():
 
 get_affinity, set_affinity = affinity_calls()
 CAN_PIN = set_affinity is not None
+
+
+def placement(pins):
+    """What a pinning flag came to, for the context."""
+    if not pins:
+        return "unpinned"
+    return ",".join(str(c) for c in pins) if CAN_PIN else "unpinned (no sched_setaffinity)"
 
 
 def gated(ready, go, done, i, target, args, cpus):
@@ -236,13 +250,19 @@ def echo_server(listener):
         conn.sendall(data)
 
 
-def convoy(op, interval_us, cpu, ms, ticker=None):
+def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
     """ops/s of one always-ready I/O loop beside `cpu` countdown threads;
     given 2.x's _Py_Ticker (a ctypes int), also the loop's ticks per
-    operation, read around the loop alone."""
+    operation, read around the loop alone.  With cpus (bench_gil's plan),
+    the I/O thread (this one, for the round) runs on cpus[0] and CPU thread
+    j on cpus[(j + 1) % len(cpus)]; the echo process is started first, so it
+    stays unpinned as the emulator's."""
     stop = []
+    pinned = bool(cpus) and CAN_PIN
 
-    def spin():
+    def spin(j):
+        if pinned:
+            set_affinity({cpus[(j + 1) % len(cpus)]})
         while not stop:
             countdown(10000)
 
@@ -272,7 +292,10 @@ def convoy(op, interval_us, cpu, ms, ticker=None):
     if not PY2:
         old = sys.getswitchinterval()
         sys.setswitchinterval(interval_us / 1e6)
-    spinners = [threading.Thread(target=spin) for _ in range(cpu)]
+    if pinned:
+        saved = get_affinity()
+        set_affinity({cpus[0]})
+    spinners = [threading.Thread(target=spin, args=(j,)) for j in range(cpu)]
     for t in spinners:
         t.start()
     hist = [0] * 64
@@ -292,6 +315,8 @@ def convoy(op, interval_us, cpu, ms, ticker=None):
     stop.append(True)
     for t in spinners:
         t.join()
+    if pinned:
+        set_affinity(saved)
     if not PY2:
         sys.setswitchinterval(old)
     if op == "read1":
@@ -379,6 +404,14 @@ def main():
     ap.add_argument("--cpus", default="",
                     help="CPU-bound workers: worker i on the i-th CPU of this comma-separated "
                          "list, as bench_gil's plan (default: unpinned)")
+    ap.add_argument("--convoy-cpus", default="",
+                    help="the convoy's threads: the I/O thread on the first CPU of this "
+                         "comma-separated list, CPU thread j on the (j+1)-th, wrapping round, "
+                         "as bench_gil's plan (default: unpinned)")
+    ap.add_argument("--filter", default="",
+                    help="run only the configurations whose name, as after the prefix "
+                         "(convoy/read1/threads-new/i500/cpu:1), matches this regular "
+                         "expression (default: all)")
     ap.add_argument("--convoy-ms", type=int, default=200)
     ap.add_argument("--convoy-min-intervals", type=int, default=20,
                     help="beside CPU threads, a convoy round lasts at least this many "
@@ -417,18 +450,27 @@ def main():
             ap.error("--%s: '%s' is invalid; valid: comma-separated integers in %d..%d"
                      % (flag.replace("_", "-"), getattr(args, flag), lo, hi))
     intervals = lists["intervals_us"]
-    if args.cpus:
+    for flag, pins in (("cpus", PIN), ("convoy_cpus", CONVOY_PIN)):
+        text = getattr(args, flag)
+        if not text:
+            continue
+        name = "--" + flag.replace("_", "-")
         try:
-            PIN[:] = [int(x) for x in args.cpus.split(",")]
-            if min(PIN) < 0:
+            pins[:] = [int(x) for x in text.split(",")]
+            if min(pins) < 0:
                 raise ValueError
         except ValueError:
-            ap.error("--cpus: '%s' is invalid; valid: comma-separated CPU numbers, 0 or more"
-                     % args.cpus)
-        allowed = get_affinity() if CAN_PIN else set(PIN)
-        if not set(PIN) <= allowed:
-            ap.error("--cpus: '%s' names CPUs this process may not use; valid: a subset of %s"
-                     % (args.cpus, ",".join(str(c) for c in sorted(allowed))))
+            ap.error("%s: '%s' is invalid; valid: comma-separated CPU numbers, 0 or more"
+                     % (name, text))
+        allowed = get_affinity() if CAN_PIN else set(pins)
+        if not set(pins) <= allowed:
+            ap.error("%s: '%s' names CPUs this process may not use; valid: a subset of %s"
+                     % (name, text, ",".join(str(c) for c in sorted(allowed))))
+    try:
+        wanted = re.compile(args.filter)
+    except re.error as e:
+        ap.error("--filter: '%s' is not a regular expression (%s); valid: a Python regular "
+                 "expression, matched (re.search) against each configuration's name" % (args.filter, e))
     for flag in ("repetitions", "countdown", "convoy_ms", "max_workers", "sleep_max_workers",
                  "sleep_us", "sleep_items", "mixed_workers", "mixed_item_us", "mixed_items"):
         if getattr(args, flag) < 1:
@@ -452,7 +494,8 @@ def main():
                 ms = max(args.convoy_ms, args.convoy_min_intervals * iv / 1000.0) if k else \
                     args.convoy_ms
                 configs.append(("convoy/%s/%s/i%d/cpu:%d" % (op, GIL, iv, k),
-                                lambda op=op, iv=iv, k=k, ms=ms: convoy(op, iv, k, ms)))
+                                lambda op=op, iv=iv, k=k, ms=ms:
+                                convoy(op, iv, k, ms, cpus=CONVOY_PIN)))
     n = 1
     while True:
         items = args.sleep_items
@@ -471,6 +514,11 @@ def main():
                             rate(args.mixed_workers * args.mixed_items /
                                  team(kind, args.mixed_workers, mixed_item,
                                       (args.mixed_items, units, wait)))))
+    configs = [(name, fn) for name, fn in configs if wanted.search(name)]
+    if not configs:
+        ap.error("--filter: '%s' matches no configuration; valid: a regular expression matching "
+                 "one or more (convoy/read1/threads-new/i500/cpu:1, cpu/processes/workers:2, ...)"
+                 % args.filter)
     rows = []
     for rep in range(args.repetitions):            # interleaved: every config once per pass
         for name, fn in configs:
@@ -483,8 +531,7 @@ def main():
                "implementation": platform.python_implementation(), "gil": GIL,
                "unit_ns": "%.2f" % unit, "countdown": args.countdown,
                "convoy_ms": args.convoy_ms, "convoy_min_intervals": args.convoy_min_intervals,
-               "cpu_placement": ",".join(str(c) for c in PIN) if PIN and CAN_PIN else
-                                "unpinned (no sched_setaffinity)" if PIN else "unpinned"}
+               "cpu_placement": placement(PIN), "convoy_placement": placement(CONVOY_PIN)}
     if not PY2:
         context["switch_interval_default_s"] = sys.getswitchinterval()
     tmp = args.out + ".tmp"

@@ -93,18 +93,23 @@ cost_summary() {
     done
 }
 
-# "label<TAB>value" rows of one source, for emulated_vs_real.
+# "label<TAB>value<TAB>spread" rows of one source, for emulated_vs_real
+# (spread: the repetitions' q3 / q1, "-" where the value is a ratio of two
+# series).
 #   speedup TSV SERIES X LABEL        the median of SERIES at X
 #   ratio TSV NUM DEN LABEL_FORMAT    NUM / DEN at every x ("%d" in the label: x)
 #   slowdowns TSV MODE                every convoy slowdown of MODE, labelled op/K/interval
-at_x() { awk -F'\t' -v s="$2" -v x="$3" -v l="$4" 'NR > 1 && $1 == s && $2 == x { print l "\t" $6 }' "$1"; }
+at_x() {
+    awk -F'\t' -v s="$2" -v x="$3" -v l="$4" 'NR > 1 && $1 == s && $2 == x {
+        print l "\t" $6 "\t" ($7 > 0 ? $8 / $7 : "-") }' "$1"
+}
 ratio_rows() {
     awk -F'\t' -v a="$2" -v b="$3" -v l="$4" 'NR > 1 && $1 == a { n[$2] = $6 } NR > 1 && $1 == b { d[$2] = $6; xs[++k] = $2 }
-        END { for (i = 1; i <= k; i++) if (d[xs[i]] > 0 && (xs[i] in n)) printf l "\t%s\n", xs[i], n[xs[i]] / d[xs[i]] }' "$1"
+        END { for (i = 1; i <= k; i++) if (d[xs[i]] > 0 && (xs[i] in n)) printf l "\t%s\t-\n", xs[i], n[xs[i]] / d[xs[i]] }' "$1"
 }
 slowdown_rows() {
     awk -F'\t' -v m="$2" 'NR > 1 { split($1, p, "/"); if (p[3] != m) next
-        printf "convoy slowdown, %s beside %s, %s us\t%s\n", p[2], substr(p[4], 8), $2, $6 }' "$1"
+        printf "convoy slowdown, %s beside %s, %s us\t%s\t%s\n", p[2], substr(p[4], 8), $2, $6, ($7 > 0 ? $8 / $7 : "-") }' "$1"
 }
 
 # One table: emulated against real, a row per experiment, with the ratio and
@@ -117,10 +122,10 @@ emulated_vs_real() {
     local most
     most=$(awk -F'\t' -v s="$cp/sleep/$mode" 'NR > 1 && $1 == s && $2 > m { m = $2 } END { print m + 0 }' \
            "$run/${cp}_sleep_speedup.tsv")
-    echo "**Emulated $gil GIL vs real CPython $(jq -r .context.python "$run/${cp}_gil.json")** (\`scripts/cpython_gil.py\`), same machine, interleaved with the emulated runs repetition by repetition; real CPU-bound workers $(jq -r '.context.cpu_placement // "unpinned" | if test("^[0-9]") then "pinned as the emulated ones (CPUs \(.))" else . end' "$run/${cp}_gil.json"):"
+    echo "**Emulated $gil GIL vs real CPython $(jq -r .context.python "$run/${cp}_gil.json")** (\`scripts/cpython_gil.py\`), same machine, interleaved with the emulated runs repetition by repetition (each convoy op and interval back to back with its emulated rounds); $(jq -r '.context | (.cpu_placement // "unpinned" | if test("^[0-9]") then "real CPU-bound workers pinned as the emulated ones (CPUs \(.))" else "real CPU-bound workers \(.)" end) + ", " + (.convoy_placement // "unpinned" | if test("^[0-9]") then "the convoy'"'"'s threads too (CPUs \(.): the I/O thread first)" else "the convoy'"'"'s threads \(.)" end)' "$run/${cp}_gil.json"):"
     echo
-    echo "| experiment | emulated | real | emulated / real | within target |"
-    echo "| --- | ---: | ---: | ---: | --- |"
+    echo "| experiment | emulated | real | emulated / real | within target | real's repetitions, q3 / q1 |"
+    echo "| --- | ---: | ---: | ---: | --- | ---: |"
     local e r
     e=$(mktemp) r=$(mktemp)
     {
@@ -141,8 +146,9 @@ emulated_vs_real() {
         ($1 in e) && $2 > 0 {
             q = e[$1] / $2
             t = $1 ~ /^CPU/ ? 1.15 : $1 ~ /^convoy/ ? 2 : 0
-            printf "| %s | %.2f | %.2f | %.2f | %s |\n", $1, e[$1], $2, q,
-                   t == 0 ? "-" : (q <= t && q >= 1 / t) ? "yes" : "no" }' "$e" "$r"
+            printf "| %s | %.2f | %.2f | %.2f | %s | %s |\n", $1, e[$1], $2, q,
+                   t == 0 ? "-" : (q <= t && q >= 1 / t) ? "yes" : "no",
+                   $3 == "-" ? "-" : sprintf("%.2f", $3) }' "$e" "$r"
     echo
     awk -F'\t' 'FNR == NR { if ($1 ~ /^convoy/) e[$1] = $2; next }
         ($1 in e) { k[++n] = $1; r[$1] = $2 }

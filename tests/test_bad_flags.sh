@@ -62,12 +62,14 @@ for c in "${cases[@]}"; do
 done
 
 if command -v python3 >/dev/null; then
-    for args in "--repetitions 0" "--intervals-us 5,x" "--cpus 0,x" "--cpus 4096" "--no-such-flag"; do
+    for args in "--repetitions 0" "--intervals-us 5,x" "--cpus 0,x" "--cpus 4096" "--convoy-cpus 4096" \
+                "--convoy-cpus x" "--filter (" "--filter no-such-configuration" "--no-such-flag"; do
         # shellcheck disable=SC2086
         python3 "$RT_SOURCE/scripts/cpython_gil.py" --out "$T_TMP/c.json" $args >"$T_TMP/out" 2>"$T_TMP/err"
         rc=$?
         ok "cpython_gil.py $args: exit 2 (got $rc)" test $rc -eq 2
         ok "cpython_gil.py $args: one line" test "$(wc -l <"$T_TMP/err")" -eq 1
+        ok "cpython_gil.py $args: names ${args%% *}" grep -qF -- "${args%% *}" "$T_TMP/err"
         ok "cpython_gil.py $args: no output file" test ! -e "$T_TMP/c.json"
     done
     python3 "$RT_SOURCE/scripts/cpython_gil.py" --repetitions 1 >"$T_TMP/out" 2>"$T_TMP/err"
@@ -110,6 +112,11 @@ ok "bench.sh --repetitions 4 (even): exit 2" test $? -eq 2
 ok "bench.sh --repetitions names the flag" grep -q -- "--repetitions" "$T_TMP/err"
 "$RT_SOURCE/scripts/bench.sh" --policy sideways >/dev/null 2>"$T_TMP/err"
 ok "bench.sh --policy sideways: exit 2" test $? -eq 2
+for v in 0 10 x; do
+    "$RT_SOURCE/scripts/bench.sh" --convoy-repeats $v --results "$T_TMP/none" >/dev/null 2>"$T_TMP/err"
+    ok "bench.sh --convoy-repeats $v: exit 2, one line naming the flag and 1..9" \
+        test $? -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- "--convoy-repeats: '$v' is invalid; valid: 1..9" "$T_TMP/err")" -eq 1
+done
 for s in slowdown summary update_readme; do
     "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"
     ok "scripts/$s.sh --no-such-flag: exit 2, one line naming it" \

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 res=$T_TMP/results
 
-"$RT_SOURCE/scripts/bench.sh" --quick --results "$res" 2>&1 | tee "$T_TMP/bench.log"
+"$RT_SOURCE/scripts/bench.sh" --quick --convoy-repeats 2 --results "$res" 2>&1 | tee "$T_TMP/bench.log"
 ok "bench.sh --quick exits 0" test "${PIPESTATUS[0]}" -eq 0
 run=$res/$(readlink "$res/latest")
 ok "latest points to a run folder" test -d "$run"
@@ -85,6 +85,27 @@ if command -v python3 >/dev/null; then
     jq_ok "real CPU-bound workers pinned where the emulated ones ran ($plan)" "$run/cpython_gil.json" \
         ".context.cpu_placement == \"$plan\""
     ok "the summary says so" grep -q "real CPU-bound workers pinned as the emulated ones (CPUs $plan)" "$run/SUMMARY.md"
+    # The convoy: each group (op, interval) emulated and real back to back,
+    # twice a pass (--convoy-repeats 2), in turn first: E R R E in odd
+    # passes, R E E R in even ones; the real threads pinned as the emulated
+    # group's largest team.
+    pairs=$(awk '
+        /comparison pass [0-9]+/ { match($0, /comparison pass [0-9]+/); p = substr($0, RSTART + 16, RLENGTH - 16) + 0 }
+        /^racetrack: +(bench_gil|python3 cpython_gil.py) / && /convoy\/[a-z0-9]+\/threads-new\/i[0-9]+\// {
+            match($0, /convoy\/[a-z0-9]+\/threads-new\/i[0-9]+\//); g = substr($0, RSTART, RLENGTH)
+            k = $0 ~ /^racetrack: +bench_gil / ? "emulated" : "real"
+            if (half == "") { half = k; hg = g; hp = p; next }
+            r = ++seen[p, g]
+            if (g == hg && p == hp && half != k && half == ((p + r) % 2 ? "real" : "emulated")) good++; else bad++
+            half = ""
+        }
+        END { printf "%d %d%s\n", good, bad, half != "" ? " unpaired" : "" }' "$T_TMP/bench.log")
+    ok "the new-GIL convoy's 6 groups ran emulated and real back to back, twice in each of 3 passes, in turn first (got: good bad = $pairs)" \
+        test "$pairs" = "36 0"
+    cplan=$(jq -r '[.benchmarks[] | select(.run_name | test("^gil/convoy/read1/threads-new/i500/cpu:2/")) | .label
+                    | capture("plan=(?<p>[0-9,]+)").p][0]' "$run/bench_gil.json")
+    jq_ok "the real convoy's threads pinned where the emulated ones ran ($cplan)" "$run/cpython_gil.json" \
+        ".context.convoy_placement == \"$cplan\" and (\"$cplan\" | split(\",\") | length) == 3"
     ok "and how far apart the real team's CPUs were" \
         grep -qE "^The real 2-thread run's CPUs, one thread alone on each: .* [0-9]+\.[0-9]{2} \(median\)\.$" "$run/SUMMARY.md"
     jq_ok "the real solo worker ran on each CPU of the team in turn" "$run/cpython_gil.json" \
