@@ -595,10 +595,14 @@ if [ -r "$run/bench_gil.json" ]; then
     # interval each; they are in the summary's table).
     awk -F'\t' 'NR == 1 || $1 ~ /threads-new/' "$run/gil_convoy_slowdown.tsv" |
         rt_atomic_write "$run/gil_convoy_new.tsv"
+    # Compared with real CPython, a convoy point has --convoy-repeats rounds a
+    # pass: its caption counts the rounds of the points it draws.
+    rounds=$(awk -F'\t' 'NR > 1 && $3 > n { n = $3 } END { print n + 0 }' "$run/gil_convoy_new.tsv")
+    convoy_caption=${caption/"median of $repetitions repetitions"/"median of $rounds rounds"}
     "$RT_ROOT/scripts/plot.sh" --tsv "$run/gil_convoy_new.tsv" --out "$run/gil_convoy" \
         --title "the convoy effect, new GIL: an always-ready I/O thread's slowdown beside CPU-bound threads" \
         --ylabel "I/O ops/s alone / ops/s beside them (log)" --logy --cores 0 --pus 0 \
-        --xlabel "switch interval, us (log2)" --caption "$caption" || status=1
+        --xlabel "switch interval, us (log2)" --caption "$convoy_caption" || status=1
     for m in io_p50_us io_p99_us io_over_1ms_fraction; do
         tsv --metric "$m" --x cpu --match '^gil/convoy/' | rt_atomic_write "$run/gil_convoy_$m.tsv"
     done
@@ -630,7 +634,7 @@ if [ -r "$run/bench_gil.json" ]; then
         "$RT_ROOT/scripts/plot.sh" --tsv "$run/convoy_emulated_vs_real.tsv" --out "$run/convoy_emulated_vs_real" \
             --title "the convoy effect, new GIL: emulated and real CPython $version" \
             --ylabel "I/O ops/s alone / ops/s beside K CPU threads (log)" --logy --cores 0 --pus 0 \
-            --xlabel "switch interval, us (log2)" --caption "$caption" || status=1
+            --xlabel "switch interval, us (log2)" --caption "$convoy_caption" || status=1
         # The I/O thread's latency, alone and beside one CPU thread.
         "$RT_ROOT/scripts/cdf.sh" --match "^(gil|cpython)/convoy/echo/threads-new/i$RT_CDF_INTERVAL_US\$" \
             "$run/bench_gil.json" "$run/cpython_gil.json" |
@@ -638,7 +642,7 @@ if [ -r "$run/bench_gil.json" ]; then
         "$RT_ROOT/scripts/plot.sh" --tsv "$run/convoy_latency_cdf.tsv" --out "$run/convoy_latency_cdf" \
             --title "echo round trips, new GIL, $RT_CDF_INTERVAL_US us interval: alone and beside a CPU thread" \
             --ylabel "fraction of operations faster" --cores 0 --pus 0 \
-            --xlabel "I/O operation latency, us (log2)" --caption "$caption" || status=1
+            --xlabel "I/O operation latency, us (log2)" --caption "$convoy_caption" || status=1
     fi
 fi
 

@@ -102,6 +102,8 @@ if command -v python3 >/dev/null; then
         END { printf "%d %d%s\n", good, bad, half != "" ? " unpaired" : "" }' "$T_TMP/bench.log")
     ok "the new-GIL convoy's 6 groups ran emulated and real back to back, twice in each of 3 passes, in turn first (got: good bad = $pairs)" \
         test "$pairs" = "36 0"
+    ok "the convoy plots count their rounds (3 passes x 2)" \
+        grep -q "median of 6 rounds" "$run/convoy_emulated_vs_real.svg"
     cplan=$(jq -r '[.benchmarks[] | select(.run_name | test("^gil/convoy/read1/threads-new/i500/cpu:2/")) | .label
                     | capture("plan=(?<p>[0-9,]+)").p][0]' "$run/bench_gil.json")
     jq_ok "the real convoy's threads pinned where the emulated ones ran ($cplan)" "$run/cpython_gil.json" \
