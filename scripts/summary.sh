@@ -93,23 +93,45 @@ cost_summary() {
     done
 }
 
-# "label<TAB>value<TAB>spread" rows of one source, for emulated_vs_real
-# (spread: the repetitions' q3 / q1, "-" where the value is a ratio of two
-# series).
+# "label<TAB>value" rows of one source, for emulated_vs_real.
 #   speedup TSV SERIES X LABEL        the median of SERIES at X
 #   ratio TSV NUM DEN LABEL_FORMAT    NUM / DEN at every x ("%d" in the label: x)
 #   slowdowns TSV MODE                every convoy slowdown of MODE, labelled op/K/interval
-at_x() {
-    awk -F'\t' -v s="$2" -v x="$3" -v l="$4" 'NR > 1 && $1 == s && $2 == x {
-        print l "\t" $6 "\t" ($7 > 0 ? $8 / $7 : "-") }' "$1"
-}
+at_x() { awk -F'\t' -v s="$2" -v x="$3" -v l="$4" 'NR > 1 && $1 == s && $2 == x { print l "\t" $6 }' "$1"; }
 ratio_rows() {
     awk -F'\t' -v a="$2" -v b="$3" -v l="$4" 'NR > 1 && $1 == a { n[$2] = $6 } NR > 1 && $1 == b { d[$2] = $6; xs[++k] = $2 }
-        END { for (i = 1; i <= k; i++) if (d[xs[i]] > 0 && (xs[i] in n)) printf l "\t%s\t-\n", xs[i], n[xs[i]] / d[xs[i]] }' "$1"
+        END { for (i = 1; i <= k; i++) if (d[xs[i]] > 0 && (xs[i] in n)) printf l "\t%s\n", xs[i], n[xs[i]] / d[xs[i]] }' "$1"
 }
 slowdown_rows() {
     awk -F'\t' -v m="$2" 'NR > 1 { split($1, p, "/"); if (p[3] != m) next
-        printf "convoy slowdown, %s beside %s, %s us\t%s\t%s\n", p[2], substr(p[4], 8), $2, $6, ($7 > 0 ? $8 / $7 : "-") }' "$1"
+        printf "convoy slowdown, %s beside %s, %s us\t%s\n", p[2], substr(p[4], 8), $2, $6 }' "$1"
+}
+# Every round of one source's compared runs of MODE, as ratio_ci.awk reads
+# them (side e or r): each convoy round beside K CPU threads with the
+# alone round of the same index (the same group run: back to back), each
+# CPU-bound 2-thread run's paired speedup.  Rows of one run name keep the
+# order of the passes on both sides, so an index is one moment of the run.
+rounds() {   # JSON SIDE MODE
+    jq -r --arg mode "$3" '
+        [.benchmarks[] | select(.run_type == "iteration" and (.error_occurred // false | not))
+         | select(.run_name | test("^[a-z0-9]+/(convoy/[a-z0-9]+|cpu)/" + $mode + "/"))]
+        | group_by(.run_name)[] | . as $g | range(0; length) as $i | $g[$i]
+        | (.run_name | split("/")) as $p
+        | if $p[1] == "cpu" then select($p[3] == "workers:2") | ["cpu", "-", "-", $i + 1, .paired_speedup]
+          else [$p[2], ($p[4] | ltrimstr("i")), ($p[5] | ltrimstr("cpu:")), $i + 1, .io_ops_per_second]
+          end | @tsv' "$1" |
+        awk -F'\t' -v OFS='\t' -v side="$2" '
+            $1 == "cpu" { print "CPU-bound: 2 threads / 1 thread", side, $4, $5, 1; next }
+            $3 == 0 { alone[$1, $2, $4] = $5; next }
+            { rows[++n] = $0 }
+            END {
+                for (i = 1; i <= n; i++) {
+                    split(rows[i], f, "\t")
+                    if ((f[1], f[2], f[4]) in alone)
+                        print "convoy slowdown, " f[1] " beside " f[3] "cpu, " f[2] " us", side, f[4],
+                              alone[f[1], f[2], f[4]], f[5]
+                }
+            }'
 }
 
 # One table: emulated against real, a row per experiment, with the ratio and
@@ -124,10 +146,12 @@ emulated_vs_real() {
            "$run/${cp}_sleep_speedup.tsv")
     echo "**Emulated $gil GIL vs real CPython $(jq -r .context.python "$run/${cp}_gil.json")** (\`scripts/cpython_gil.py\`), same machine, interleaved with the emulated runs repetition by repetition (each convoy op and interval back to back with its emulated rounds); $(jq -r '.context | (.cpu_placement // "unpinned" | if test("^[0-9]") then "real CPU-bound workers pinned as the emulated ones (CPUs \(.))" else "real CPU-bound workers \(.)" end) + ", " + (.convoy_placement // "unpinned" | if test("^[0-9]") then "the convoy'"'"'s threads too (CPUs \(.): the I/O thread first)" else "the convoy'"'"'s threads \(.)" end)' "$run/${cp}_gil.json"):"
     echo
-    echo "| experiment | emulated | real | emulated / real | within target | real's repetitions, q3 / q1 |"
-    echo "| --- | ---: | ---: | ---: | --- | ---: |"
-    local e r
-    e=$(mktemp) r=$(mktemp)
+    echo "| experiment | emulated | real | emulated / real | 95 % interval | within target |"
+    echo "| --- | ---: | ---: | ---: | ---: | --- |"
+    local e r ci
+    e=$(mktemp) r=$(mktemp) ci=$(mktemp)
+    { rounds "$run/bench_gil.json" e "$mode"; rounds "$run/${cp}_gil.json" r "$mode"; } |
+        awk -f "$RT_ROOT/scripts/lib/ratio_ci.awk" >"$ci"
     {
         at_x "$run/gil_cpu_speedup.tsv" "gil/cpu/$mode" 2 "CPU-bound: 2 threads / 1 thread"
         slowdown_rows "$run/gil_convoy_slowdown.tsv" "$mode"
@@ -142,13 +166,15 @@ emulated_vs_real() {
         ratio_rows "$run/${cp}_mixed.tsv" "$cp/mixed/$mode" "$cp/mixed/processes" \
             "mixed work, %d %% waiting: GIL threads / processes"
     } >"$r"
-    awk -F'\t' 'FNR == NR { e[$1] = $2; next }
+    awk -F'\t' 'FILENAME == ARGV[1] { ci[$1] = sprintf("%.2f-%.2f", $2, $3); next }
+        FILENAME == ARGV[2] { e[$1] = $2; next }
         ($1 in e) && $2 > 0 {
             q = e[$1] / $2
             t = $1 ~ /^CPU/ ? 1.15 : $1 ~ /^convoy/ ? 2 : 0
-            printf "| %s | %.2f | %.2f | %.2f | %s | %s |\n", $1, e[$1], $2, q,
-                   t == 0 ? "-" : (q <= t && q >= 1 / t) ? "yes" : "no",
-                   $3 == "-" ? "-" : sprintf("%.2f", $3) }' "$e" "$r"
+            printf "| %s | %.2f | %.2f | %.2f | %s | %s |\n", $1, e[$1], $2, q, ($1 in ci) ? ci[$1] : "-",
+                   t == 0 ? "-" : (q <= t && q >= 1 / t) ? "yes" : "no" }' "$ci" "$e" "$r"
+    echo
+    echo "95 % interval: of emulated / real, the central 95 % of 2000 bootstrap resamples of the rounds (\`scripts/lib/ratio_ci.awk\`), each resample drawing the same rounds on both sides (a convoy round and its real counterpart ran back to back, a CPU-bound pass's in the same pass), so the machine's swings from one moment to the next stay paired."
     echo
     awk -F'\t' 'FNR == NR { if ($1 ~ /^convoy/) e[$1] = $2; next }
         ($1 in e) { k[++n] = $1; r[$1] = $2 }
@@ -159,7 +185,7 @@ emulated_vs_real() {
             }
             if (pairs) printf "Convoy order: %d of %d pairs of configurations rank the same way emulated and real (%.0f %%).\n\n", same, pairs, 100 * same / pairs
         }' "$e" "$r"
-    rm -f "$e" "$r"
+    rm -f "$e" "$r" "$ci"
     # Only a pinned real run had its reference on every CPU of the team.
     local spread=$run/${cp}_cpu_solo_spread.tsv
     if [ -r "$spread" ] && jq -e '.context.cpu_placement // "" | test("^[0-9]")' "$run/${cp}_gil.json" >/dev/null; then
