@@ -79,6 +79,7 @@ static int64_t io_polls_per_op = 12;
 static const char *old_io_ticks_text = "none";   /* op=ticks,...: 2.x's loop */
 static const char *io_op_ns_text = "none"; /* op=ns,...: size the units to CPython's loop */
 static const char *old_io_op_ns_text = "none";
+static const char *io_gap_share_text = "none";   /* op=share,...: the bytecode between two calls */
 static double steps_per_us = 0;          /* 0: calibrate */
 static int64_t solo_every = 4;
 
@@ -122,6 +123,10 @@ static rt_flag flags[] = {
     { "io-polls-per-op", RT_FLAG_INT, &io_polls_per_op, 1, 1e6, NULL,
       "convoy: eval-breaker polls between two I/O operations, the units spread over them "
       "(the rest of the loop's time holds the GIL without polling, as C code does)", false },
+    { "io-gap-share", RT_FLAG_STRING, &io_gap_share_text, 0, 0, NULL,
+      "convoy: of the units between two operations, the share that runs between an operation's "
+      "two calls (socketpair, echo: send, then recv), as op=share pairs (socketpair=0.1); "
+      "cpython_gil.py --print-io-gap-share counts it in CPython's loop (none: no op, 0)", false },
     { "old-io-ticks-per-op", RT_FLAG_STRING, &old_io_ticks_text, 0, 0, NULL,
       "convoy, old GIL: real 2.x's loop, ticks between two operations, as op=ticks pairs "
       "(read1=23,echo=39); a named op polls ticks / --ticks-per-unit times instead of "
@@ -250,9 +255,12 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
 static double io_target_ns[2][RT_IO_OPS];        /* [new, old]; 0: not given */
 static int64_t io_units[MODES][RT_IO_OPS];       /* -1: not sized yet */
 static double old_io_ticks[RT_IO_OPS];           /* 0: not given */
+static double io_gap_share[RT_IO_OPS];           /* 0: not given */
 
-/* op=value pairs of --flag into out[op]; `what` names the value's unit. */
-static void parse_io_targets(const char *flag, const char *text, const char *what, double *out)
+/* op=value pairs of --flag into out[op], each value in [lo, hi] (`range`
+ * says so in words); `what` names the value's unit. */
+static void parse_io_targets(const char *flag, const char *text, const char *what, double lo,
+                             double hi, const char *range, double *out)
 {
     char buf[512], err[640];
     if (strcmp(text, "none") == 0)
@@ -266,9 +274,9 @@ static void parse_io_targets(const char *flag, const char *text, const char *wha
                 strncmp(tok, rt_io_op_names[o], (size_t)(eq - tok)) == 0)
                 op = o;
         double ns = eq ? strtod(eq + 1, &end) : 0;
-        if (op < 0 || end == eq + 1 || *end != '\0' || !(ns >= 1 && ns <= 1e9)) {
+        if (op < 0 || end == eq + 1 || *end != '\0' || !(ns >= lo && ns <= hi)) {
             snprintf(err, sizeof err, "--%s: '%s' is invalid; valid: op=%s pairs, comma-separated, "
-                     "op one of read1, socketpair, echo, %s in 1..1e9", flag, text, what, what);
+                     "op one of read1, socketpair, echo, %s in %s", flag, text, what, what, range);
             rt_usage_error("bench_gil", err);
         }
         if (out[op] != 0) {
@@ -369,7 +377,7 @@ static void bm_gil(rt_state *st, void *arg)
     rt_gil_work_config cfg = { &gil, e->job, rt_gil_unit_steps(unit, steps_per_us),
                                units_per_item, poll_every, e->op,
                                convoy_round_ns(workers - 1, gp.switch_interval_us),
-                               io_units_per_op, io_polls_for(e, &gp), 0 };
+                               io_units_per_op, io_polls_for(e, &gp), io_gap_share[e->op], 0 };
     int64_t items = e->job == RT_GJ_CPU ? cpu_items : workers;
     rt_team *team = NULL;
     bool ok = rt_gil_init(&gil, &gp) == 0;
@@ -405,8 +413,9 @@ static void bm_gil(rt_state *st, void *arg)
         rt_cpulist_format(rt_team_planned(team), workers, plan, sizeof plan);
         rt_cpulist_format(rt_team_seen(team), workers, seen, sizeof seen);
         if (e->job == RT_GJ_CONVOY)
-            snprintf(io, sizeof io, " io_units_per_op=%lld io_polls_per_op=%lld",
-                     (long long)cfg.io_units_per_op, (long long)cfg.io_polls_per_op);
+            snprintf(io, sizeof io, " io_units_per_op=%lld io_polls_per_op=%lld io_gap_units=%lld",
+                     (long long)cfg.io_units_per_op, (long long)cfg.io_polls_per_op,
+                     (long long)rt_gil_io_gap_units(&cfg));
         snprintf(label, sizeof label,
                  "mode=%s gil=%s interval_us=%lld unit_ns=%g%s plan=%s seen=%s",
                  mode_names[e->mode], rt_gil_names[gp.kind], (long long)gp.switch_interval_us,
@@ -470,9 +479,11 @@ int main(int argc, char **argv)
                                sizeof err);
     if (nops < 0)
         rt_usage_error(argv[0], err);
-    parse_io_targets("io-op-ns", io_op_ns_text, "ns", io_target_ns[0]);
-    parse_io_targets("old-io-op-ns", old_io_op_ns_text, "ns", io_target_ns[1]);
-    parse_io_targets("old-io-ticks-per-op", old_io_ticks_text, "ticks", old_io_ticks);
+    parse_io_targets("io-op-ns", io_op_ns_text, "ns", 1, 1e9, "1..1e9", io_target_ns[0]);
+    parse_io_targets("old-io-op-ns", old_io_op_ns_text, "ns", 1, 1e9, "1..1e9", io_target_ns[1]);
+    parse_io_targets("old-io-ticks-per-op", old_io_ticks_text, "ticks", 1, 1e9, "1..1e9",
+                     old_io_ticks);
+    parse_io_targets("io-gap-share", io_gap_share_text, "share", 0, 0.9, "0..0.9", io_gap_share);
     for (int m = 0; m < MODES; m++)
         for (int o = 0; o < RT_IO_OPS; o++)
             io_units[m][o] = -1;

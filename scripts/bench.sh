@@ -284,12 +284,20 @@ measure_units() {
 # The convoy's I/O loop, for bench_gil only, is sized the same way: the
 # real loop's ns per operation alone (--io-op-ns, --old-io-op-ns), and under
 # 2.x polled as often as it ticks (--old-io-ticks-per-op, counted with the
-# countdown's); the convoy labels' io_units_per_op and io_polls_per_op say
-# what they came to.
-io_units=()
+# countdown's); the share of its bytecode between an operation's two calls
+# is python3's opcode count (--io-gap-share, counted once: the loop's code
+# does not change); the convoy labels' io_units_per_op, io_polls_per_op and
+# io_gap_units say what they came to.
+io_units=() io_gap=""
 measure_io_ops() {
     local py ops
     io_units=()
+    if [ -z "$io_gap" ] && [[ " ${pythons[*]} " == *" python3 "* ]]; then
+        io_gap=$(python3 "$RT_ROOT/scripts/cpython_gil.py" --print-io-gap-share 2>>"$run/cpython_gil.log") ||
+            { rt_log "racetrack: python3 could not count its convoy loop's opcodes; see $run/cpython_gil.log"
+              io_gap=none; }
+    fi
+    [ -z "$io_gap" ] || [ "$io_gap" = none ] || io_units+=(--io-gap-share="$io_gap")
     for py in "${pythons[@]}"; do
         ops=$("$py" "$RT_ROOT/scripts/cpython_gil.py" --print-io-op-ns 2>>"$run/cpython_gil.log") ||
             { rt_log "racetrack: $py could not time its convoy loop; see $run/cpython_gil.log"; continue; }

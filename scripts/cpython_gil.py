@@ -49,6 +49,10 @@ rounds.
 sizes the emulator's unit with it.  --print-io-op-ns prints the convoy loop's
 ns per operation alone (read1=NS,socketpair=NS,echo=NS) and exits: bench.sh
 sizes the emulated I/O thread's loop with it (bench_gil --io-op-ns).
+--print-io-gap-share (3.7+) counts the loop's opcodes per operation and those
+between an operation's two calls (socketpair, echo: send, then recv) and
+prints their share (read1=0,socketpair=S,echo=S): bench.sh puts as much of
+the emulated loop there (bench_gil --io-gap-share).
 --print-ticks (2.x) prints the ticks of a countdown iteration and of the
 same loop per operation (countdown=T,read1=T,socketpair=T,echo=T) and exits:
 bench.sh charges the emulated old GIL's units as many (--ticks-per-unit) and
@@ -58,6 +62,7 @@ speed (unit_ns, ns per iteration) is measured once and is in the context.
 
 usage: cpython_gil.py --print-unit-ns
        cpython_gil.py --print-io-op-ns
+       cpython_gil.py --print-io-gap-share      (Python 3.7+)
        cpython_gil.py --print-ticks             (Python 2.x)
        cpython_gil.py --out FILE [--repetitions N] [--filter RE] [--countdown N]
                       [--cpus LIST] [--convoy-cpus LIST]
@@ -351,6 +356,59 @@ def io_op_ns(op):
     return 1e9 / rates[len(rates) // 2]
 
 
+# The calls of the convoy's operations, by name: the first, and the second
+# (an operation's bytecode between them holds the GIL while a CPU thread,
+# woken by the first call's release, may be trying to take it).
+FIRST_CALL = {"read1": "read", "socketpair": "send", "echo": "sendall"}
+SECOND_CALL = "recv"
+GAP_ROUND_MS = 20
+
+
+def io_gap_share(op):
+    """3.x: of the bytecode the convoy's loop runs per operation alone, the
+    share between the operation's two calls (0 for read1's one call),
+    counted opcode by opcode (sys.settrace with f_trace_opcodes) between the
+    calls that sys.setprofile sees.  bench.sh passes it as bench_gil
+    --io-gap-share: the emulated loop puts as many of its units there."""
+    seen = []                         # "op", or (event, function name)
+
+    def trace(frame, event, arg):
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            seen.append("op")
+        return trace
+
+    def profile(frame, event, arg):
+        if event in ("c_call", "c_return"):
+            seen.append((event, getattr(arg, "__name__", "")))
+
+    sys.setprofile(profile)
+    sys.settrace(trace)
+    try:
+        convoy(op, NAME_INTERVAL_US, 0, GAP_ROUND_MS)
+    finally:
+        sys.settrace(None)
+        sys.setprofile(None)
+    per_op, gaps, count, in_gap = [], [], None, False
+    for e in seen:
+        if e == "op":
+            count = count + 1 if count is not None else None
+            gap = gap + 1 if in_gap else 0
+        elif e == ("c_call", FIRST_CALL[op]):
+            if count is not None:
+                per_op.append(count)
+            count = 0
+        elif e == ("c_return", FIRST_CALL[op]) and op != "read1":
+            in_gap, gap = True, 0
+        elif e == ("c_call", SECOND_CALL) and in_gap:
+            gaps.append(gap)
+            in_gap = False
+    if len(per_op) < 3:
+        raise RuntimeError("%s: too few operations traced (%d)" % (op, len(per_op)))
+    median = lambda v: sorted(v)[len(v) // 2]
+    return float(median(gaps)) / median(per_op) if gaps else 0.0
+
+
 TICKS_COUNTDOWN = 100000
 
 
@@ -394,6 +452,9 @@ def main():
     ap.add_argument("--print-io-op-ns", action="store_true",
                     help="print the convoy loop's ns per operation alone, as op=ns pairs "
                          "(the median of a few short rounds), and exit")
+    ap.add_argument("--print-io-gap-share", action="store_true",
+                    help="3.7+: print the share of the convoy loop's bytecode between an "
+                         "operation's two calls, as op=share pairs, and exit")
     ap.add_argument("--print-ticks", action="store_true",
                     help="2.x only: print the ticks of a countdown iteration and of the convoy "
                          "loop per operation alone, as name=ticks pairs, and exit")
@@ -431,6 +492,12 @@ def main():
         return
     if args.print_io_op_ns:
         print(",".join("%s=%.1f" % (op, io_op_ns(op)) for op in OPS))
+        return
+    if args.print_io_gap_share:
+        if sys.version_info[:2] < (3, 7):
+            ap.error("--print-io-gap-share: Python %d.%d cannot trace opcodes; valid: under "
+                     "Python 3.7 or later" % sys.version_info[:2])
+        print(",".join("%s=%.3f" % (op, io_gap_share(op)) for op in OPS))
         return
     if args.print_ticks:
         if not PY2:

@@ -38,6 +38,8 @@ cases=(
     "bench_gil|--io-op-ns=read1=2000,read1=3000|twice"
     "bench_gil|--io-polls-per-op=0|--io-polls-per-op"
     "bench_gil|--old-io-ticks-per-op=echo=0|--old-io-ticks-per-op"
+    "bench_gil|--io-gap-share=socketpair=1|--io-gap-share"
+    "bench_gil|--io-gap-share=echo=-0.1|--io-gap-share"
     "bench_create|--pool-workers=-1|--pool-workers"
     "bench_scaling|--modes=threads,fibers|--modes"
     "bench_scaling|--workloads=|--workloads"
@@ -85,6 +87,14 @@ if command -v python3 >/dev/null; then
         awk 'NR == 1 && /^read1=[0-9.]+,socketpair=[0-9.]+,echo=[0-9.]+$/ { good = 1 }
              END { exit !(good && NR == 1) }' \
         <(python3 "$RT_SOURCE/scripts/cpython_gil.py" --print-io-op-ns)
+    # The share of the loop's opcodes between an operation's two calls:
+    # read1 makes one call (0), socketpair and echo two, echo with more
+    # bytecode between them (the recv loop's setup); each a share below 1.
+    ok "cpython_gil.py --print-io-gap-share: read1 0, then 0 < socketpair < echo < 1" \
+        awk -F'[=,]' 'NR == 1 && /^read1=[0-9.]+,socketpair=[0-9.]+,echo=[0-9.]+$/ &&
+                      $2 == 0 && 0 < $4 && $4 < $6 && $6 < 1 { good = 1 }
+                      END { exit !(good && NR == 1) }' \
+        <(python3 "$RT_SOURCE/scripts/cpython_gil.py" --print-io-gap-share)
     # Ticks are 2.x's: Python 3 has none to count, and says so.
     python3 "$RT_SOURCE/scripts/cpython_gil.py" --print-ticks >"$T_TMP/out" 2>"$T_TMP/err"
     rc=$?
@@ -99,6 +109,10 @@ if command -v python3 >/dev/null; then
                           $2 >= 1 && $2 == int($2) && $2 < $4 && $4 < $6 && $6 < $8 { good = 1 }
                           END { exit !(good && NR == 1) }' \
             <(python2.7 "$RT_SOURCE/scripts/cpython_gil.py" --print-ticks)
+        python2.7 "$RT_SOURCE/scripts/cpython_gil.py" --print-io-gap-share >"$T_TMP/out" 2>"$T_TMP/err"
+        rc=$?
+        ok "cpython_gil.py --print-io-gap-share under 2.7: exit 2 (got $rc), one line naming the flag" \
+            test $rc -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- --print-io-gap-share "$T_TMP/err")" -eq 1
     fi
 fi
 for s in bench json2tsv plot report compare cdf speedup bars sanitize; do

@@ -77,6 +77,10 @@ if command -v python3 >/dev/null; then
         ok "the comparison has '$row'" grep -q "^| $row |" "$run/SUMMARY.md"
     done
     ok "the comparison ranks the convoy configurations" grep -q '^Convoy order: [0-9]* of [0-9]* pairs' "$run/SUMMARY.md"
+    # Every compared row with a target has its bootstrap interval, low <= high.
+    ok "every CPU-bound and convoy row of the comparison has a 95 % interval" \
+        test "$(grep -E '^\| (CPU-bound|convoy slowdown)' "$run/SUMMARY.md" |
+                awk -F' \\| ' '{ split($5, ci, "-"); if (!($5 ~ /^[0-9.]+-[0-9.]+$/ && ci[1] + 0 <= ci[2] + 0)) bad++ } END { print NR, bad + 0 }')" = "13 0"
     # Interleaved: 3 passes of one repetition each, emulated and real.
     jq_ok "emulated compared runs come from the 3 passes" "$run/bench_gil.json" \
         '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time" and .run_type == "iteration")] | length == 3'
@@ -131,6 +135,20 @@ if command -v python3 >/dev/null; then
     jq_ok "every new-GIL convoy label has its io_units_per_op" "$run/bench_gil.json" \
         '[.benchmarks[] | select((.name | startswith("gil/convoy/")) and (.label | test("gil=new")))
           | .label | test(" io_units_per_op=[0-9]+ ")] | length > 0 and all'
+    # And the share of it between an operation's two calls is python3's
+    # opcode count: every bench_gil command line carries it, and every
+    # socketpair and echo convoy label has some of its units there.
+    ok "bench.sh passed a counted --io-gap-share to every bench_gil run" \
+        test "$(grep -E '^racetrack: +bench_gil ' "$T_TMP/bench.log" |
+                grep -vcE -- ' --io-gap-share=read1=0\.000,socketpair=0\.[0-9]+,echo=0\.[0-9]+( |$)')" -eq 0
+    share=$(grep -oE -- ' --io-gap-share=[^ ]+' "$T_TMP/bench.log" | head -1 | sed -E 's/.*socketpair=([0-9.]+),echo=([0-9.]+)/\1 \2/')
+    jq_ok "every convoy label's units between two calls are that share of its units (socketpair, echo: $share; read1: none)" \
+        "$run/bench_gil.json" "[.benchmarks[] | select(.name | startswith(\"gil/convoy/\"))
+          | (.name | split(\"/\")[2]) as \$op | (.label | capture(\"io_units_per_op=(?<u>[0-9]+) .*io_gap_units=(?<g>[0-9]+)\"))
+          | (.u | tonumber) as \$u | (.g | tonumber) as \$g
+          | if \$op == \"read1\" then \$g == 0
+            else \$g == ((if \$op == \"socketpair\" then ${share% *} else ${share#* } end) * \$u + 0.5 | floor) end]
+         | length > 0 and all"
     jq_ok "real runs: 3 repetitions" "$run/cpython_gil.json" \
         '[.benchmarks[] | select(.run_name == "cpython/cpu/threads-new/workers:2/manual_time")] | length == 3'
     ok "the latency CDF has emulated and real, alone and beside a CPU thread" \

@@ -118,6 +118,25 @@ for f in p1:22 p2:5; do
         "$T_TMP/${f%:*}.json" "[.benchmarks[] | select(.label | test(\"gil=new\"))
           | $polls == ${f#*:} and ($per_op - 1 | fabs) < 0.01] | length == 1 and all"
 done
+# --io-gap-share moves a share of those units between an operation's two
+# calls (socketpair: send, then recv), where they hold the GIL without a
+# poll, as the bytecode between two calls does: 40 units at 0.25 are 10
+# there (read1 has one call: none), and the old GIL, given 22 polls of 1
+# tick and a check interval of 10, is still taken 2 + 22/11 = 4 times per
+# socketpair operation (back from send, back from recv, twice at the check
+# interval), the gap's units ticking nothing.
+"$RT_BIN/bench_gil" --check-interval=10 --ticks-per-unit=1 --io-polls-per-op=22 \
+    --io-units-per-op=40 --io-gap-share=socketpair=0.25,read1=0.5 --convoy-ops=read1,socketpair \
+    --convoy-intervals-us=5000 --convoy-max-cpu=0 --convoy-ms=30 \
+    --benchmark_filter='^gil/convoy/(read1|socketpair)/threads-old' --benchmark_min_time=0.001 \
+    --benchmark_out="$T_TMP/g.json" --benchmark_out_format=json >/dev/null 2>"$T_TMP/err"
+ok "bench_gil --io-gap-share exits 0 ($(tail -n 1 "$T_TMP/err"))" test $? -eq 0
+gap='(.label | capture("io_gap_units=(?<g>[0-9]+)").g | tonumber)'
+jq_ok "40 units at 0.25: 10 between socketpair's calls, none for read1's one call" "$T_TMP/g.json" \
+    "[.benchmarks[] | (if (.name | test(\"/socketpair/\")) then 10 else 0 end) == $gap] | length == 2 and all"
+jq_ok "the gap holds the old GIL without a tick: still taken 4 times per socketpair operation" \
+    "$T_TMP/g.json" "[.benchmarks[] | select(.name | test(\"/socketpair/\"))
+      | ($per_op - 4 | fabs) < 0.05] | length == 1 and all"
 "$RT_BIN/bench_gil" --convoy-ops=carrier-pigeon >/dev/null 2>"$T_TMP/err"
 ok "bad --convoy-ops: exit 2" test $? -eq 2
 t_done

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -105,6 +106,23 @@ static void compute(const rt_gil_work_config *c, pythread *p, int64_t units, int
     }
 }
 
+int64_t rt_gil_io_gap_units(const rt_gil_work_config *c)
+{
+    if (c->io_op == RT_IO_READ1 || c->io_gap_share <= 0)
+        return 0;
+    int64_t n = llround(c->io_gap_share * (double)c->io_units_per_op);
+    return n < c->io_units_per_op ? n : c->io_units_per_op;
+}
+
+/* The bytecode between an operation's two calls (socketpair: the return
+ * from send, the lookup and call of recv): it holds the GIL, so a CPU
+ * thread woken by the first call's release finds it taken. */
+static void between_calls(const rt_gil_work_config *c, pythread *p)
+{
+    for (int64_t u = 0, n = rt_gil_io_gap_units(c); u < n; u++)
+        p->sink += rt_cpu_item((uint64_t)u, c->unit_steps);
+}
+
 /* What a Python loop does between two I/O operations: io_units_per_op units
  * of work, spread evenly over io_polls_per_op eval-breaker polls.  Most of
  * that time in real CPython is C code (the calls, the objects) holding the
@@ -113,15 +131,15 @@ static void compute(const rt_gil_work_config *c, pythread *p, int64_t units, int
  * sets the convoy.  These polls ignore poll_every (a CPU thread's). */
 static void between_ops(const rt_gil_work_config *c, pythread *p)
 {
-    int64_t polls = c->io_polls_per_op, done = 0;
+    int64_t polls = c->io_polls_per_op, done = 0, units = c->io_units_per_op - rt_gil_io_gap_units(c);
     for (int64_t k = 1; k <= polls; k++) {
-        for (int64_t upto = c->io_units_per_op * k / polls; done < upto; done++)
+        for (int64_t upto = units * k / polls; done < upto; done++)
             p->sink += rt_cpu_item((uint64_t)done, c->unit_steps);
         rt_gil_poll(&p->t);
     }
 }
 
-/* One always-ready operation, the GIL released around it. */
+/* One always-ready operation, the GIL released around each call. */
 static int io_op(const rt_gil_work_config *c, pythread *p)
 {
     uint8_t byte = 0;
@@ -133,11 +151,13 @@ static int io_op(const rt_gil_work_config *c, pythread *p)
         return r == 1 ? 0 : -1;
     case RT_IO_SOCKETPAIR:
         RT_GIL_ALLOW_THREADS(&p->t, r = send(p->fd[0], &byte, 1, 0));
+        between_calls(c, p);
         if (r == 1)
             RT_GIL_ALLOW_THREADS(&p->t, r = recv(p->fd[1], &byte, 1, 0));
         return r == 1 ? 0 : -1;
     default:
         RT_GIL_ALLOW_THREADS(&p->t, r = send(p->fd[0], &id, sizeof id, MSG_NOSIGNAL));
+        between_calls(c, p);
         for (size_t got = 0; r > 0 && got < sizeof echo; got += (size_t)r)
             RT_GIL_ALLOW_THREADS(&p->t, r = recv(p->fd[0], (char *)&echo + got,
                                                  sizeof echo - got, 0));

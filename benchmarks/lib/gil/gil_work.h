@@ -15,7 +15,11 @@
  *   convoy  worker 0 does always-ready I/O operations for convoy_ns, with
  *           io_units_per_op units of work between them, spread over
  *           io_polls_per_op eval-breaker polls, and times each; the other
- *           workers compute until it is done
+ *           workers compute until it is done.  Of those units, the share
+ *           io_gap_share (rt_gil_io_gap_units) runs between the two calls
+ *           of an operation that makes two
+ *           (socketpair, echo: send, then recv), holding the GIL as the
+ *           bytecode between them does
  */
 #ifndef RT_GIL_WORK_H
 #define RT_GIL_WORK_H
@@ -41,6 +45,7 @@ typedef struct rt_gil_work_config {
     int64_t convoy_ns;
     int64_t io_units_per_op;   /* work between two operations (loop and call) */
     int64_t io_polls_per_op;   /* >= 1: its polls (old GIL: ticks_per_unit ticks each) */
+    double io_gap_share;       /* of those, the share between an operation's two calls */
     int echo_port;             /* RT_IO_ECHO: a responder with no delay */
 } rt_gil_work_config;
 
@@ -59,6 +64,8 @@ typedef struct rt_gil_shared {
 } rt_gil_shared;
 
 size_t rt_gil_shared_bytes(int workers);
+/* The convoy's units between an operation's two calls: 0 for read1. */
+int64_t rt_gil_io_gap_units(const rt_gil_work_config *c);
 extern const rt_workload rt_work_gil;
 
 #endif /* RT_GIL_WORK_H */
