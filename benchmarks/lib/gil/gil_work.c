@@ -131,7 +131,8 @@ static void between_calls(const rt_gil_work_config *c, pythread *p)
  * sets the convoy.  These polls ignore poll_every (a CPU thread's). */
 static void between_ops(const rt_gil_work_config *c, pythread *p)
 {
-    int64_t polls = c->io_polls_per_op, done = 0, units = c->io_units_per_op - rt_gil_io_gap_units(c);
+    int64_t polls = c->io_polls_per_op, done = 0;
+    int64_t units = c->io_units_per_op - rt_gil_io_gap_units(c);
     for (int64_t k = 1; k <= polls; k++) {
         for (int64_t upto = units * k / polls; done < upto; done++)
             p->sink += rt_cpu_item((uint64_t)done, c->unit_steps);

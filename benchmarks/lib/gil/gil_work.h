@@ -17,9 +17,8 @@
  *           io_polls_per_op eval-breaker polls, and times each; the other
  *           workers compute until it is done.  Of those units, the share
  *           io_gap_share (rt_gil_io_gap_units) runs between the two calls
- *           of an operation that makes two
- *           (socketpair, echo: send, then recv), holding the GIL as the
- *           bytecode between them does
+ *           of an operation that makes two (socketpair, echo: send, then
+ *           recv), holding the GIL as the bytecode between them does
  */
 #ifndef RT_GIL_WORK_H
 #define RT_GIL_WORK_H
