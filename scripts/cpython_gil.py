@@ -389,7 +389,7 @@ def io_gap_share(op):
     finally:
         sys.settrace(None)
         sys.setprofile(None)
-    per_op, gaps, count, in_gap = [], [], None, False
+    per_op, gaps, count, in_gap, gap = [], [], None, False, 0
     for e in seen:
         if e == "op":
             count = count + 1 if count is not None else None

@@ -18,16 +18,6 @@
 #
 # usage: awk -f ratio_ci.awk [-v B=2000] [-v level=0.95] ROUNDS.tsv
 
-# The median of v[1..n] (sorts v; n >= 1), as json2tsv's (R type 7).
-function median(v, n,    i, j, t) {
-    for (i = 2; i <= n; i++) {
-        t = v[i]
-        for (j = i - 1; j >= 1 && v[j] > t; j--)
-            v[j + 1] = v[j]
-        v[j + 1] = t
-    }
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-}
 
 function sift(v, root, n,    child, t) {
     while ((child = 2 * root) <= n) {
@@ -48,6 +38,12 @@ function heapsort(v, n,    i, t) {
         t = v[1]; v[1] = v[i]; v[i] = t
         sift(v, 1, i - 1)
     }
+}
+
+# The median of v[1..n] (sorts v; n >= 1), as json2tsv's (R type 7).
+function median(v, n) {
+    heapsort(v, n)
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
 
 # One side's statistic over the rounds pick[1..n] of key k.

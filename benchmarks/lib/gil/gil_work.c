@@ -24,6 +24,7 @@ typedef struct pythread {
     rt_gil_thread t;
     int64_t to_poll;           /* units left before the next eval-breaker poll */
     int fd[2];                 /* the convoy's I/O descriptors */
+    int64_t gap_units;         /* rt_gil_io_gap_units, once: not in the timed loop */
     uint64_t sink;             /* keeps the kernel's results alive */
 } pythread;
 
@@ -77,6 +78,7 @@ static int gil_init(rt_worker *w)
     w->state = p;
     rt_gil_thread_init(&p->t, c->gil);
     p->to_poll = c->poll_every;
+    p->gap_units = rt_gil_io_gap_units(c);
     return io_open(w, p);
 }
 
@@ -119,7 +121,7 @@ int64_t rt_gil_io_gap_units(const rt_gil_work_config *c)
  * thread woken by the first call's release finds it taken. */
 static void between_calls(const rt_gil_work_config *c, pythread *p)
 {
-    for (int64_t u = 0, n = rt_gil_io_gap_units(c); u < n; u++)
+    for (int64_t u = 0; u < p->gap_units; u++)
         p->sink += rt_cpu_item((uint64_t)u, c->unit_steps);
 }
 
@@ -132,7 +134,7 @@ static void between_calls(const rt_gil_work_config *c, pythread *p)
 static void between_ops(const rt_gil_work_config *c, pythread *p)
 {
     int64_t polls = c->io_polls_per_op, done = 0;
-    int64_t units = c->io_units_per_op - rt_gil_io_gap_units(c);
+    int64_t units = c->io_units_per_op - p->gap_units;
     for (int64_t k = 1; k <= polls; k++) {
         for (int64_t upto = units * k / polls; done < upto; done++)
             p->sink += rt_cpu_item((uint64_t)done, c->unit_steps);
