@@ -58,9 +58,12 @@ jq_ok "every GIL-mode round takes the GIL, and several workers hand it over" "$j
       and (.workers == 1 or .gil_handoffs_per_s > 0)] | all'
 jq_ok "under the new GIL only one thread computes at a time (cpu, 2 and 4 workers: cpus_busy < 1.25)" "$j" \
     '[.benchmarks[] | select(.name | test("scaling/cpu/.*/threads-new/workers:[24]/")) | .cpus_busy < 1.25] | all'
-jq_ok "waiting releases the GIL: sleep and tcp under either GIL, 4 workers above 2.5x of 1 (weak)" "$j" \
+# 4 waiting workers that kept the GIL would do 1x one worker's rate, 4x
+# if every wait releases it; 2x, their geometric middle, tells the two
+# apart with room for a loaded VM (2.5x failed once under ASan).
+jq_ok "waiting releases the GIL: sleep and tcp under either GIL, 4 workers above 2x of 1 (weak)" "$j" \
     '[.benchmarks[] | select(.name | test("scaling/(sleep|tcp)/weak/threads-(new|old)/workers:[14]/"))]
-     | group_by(.name | sub("workers:[0-9]+/.*"; "")) | map((.[1].items_per_second) > 2.5 * (.[0].items_per_second)) | length == 4 and all'
+     | group_by(.name | sub("workers:[0-9]+/.*"; "")) | map((.[1].items_per_second) > 2 * (.[0].items_per_second)) | length == 4 and all'
 jq_ok "computing keeps a worker's CPU busy (cpu, 1 worker: cpus_busy > 0.3, as much as a PU shared with 2 others)" "$j" \
     '[.benchmarks[] | select(.name | test("scaling/cpu/.*/workers:1/")) | .cpus_busy > 0.3] | all'
 # Per worker, as the claim is: 4 sleeping workers under ASan come to 0.10
