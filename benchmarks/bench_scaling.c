@@ -28,6 +28,11 @@
  *   cpu_us_per_item, voluntary_cs_per_item, involuntary_cs_per_item
  *                           the workers' CPU time and context switches:
  *                           waiting vs computing
+ *   workers_blocked         the workers' time inside blocking calls
+ *                           (sleep, send, recv), summed, / wall time: how
+ *                           many waited at once on average.  Waits that
+ *                           release the GIL overlap, up to N; waits that
+ *                           kept it could not, at most 1
  *   responder_cpu_us_per_item
  *                           tcp: the server's CPU time per request
  *   start_skew_us           gate open to the last worker's start
@@ -360,7 +365,7 @@ static void placement_label(rt_state *st, const rt_team *team, int mode)
 
 /* What a run adds up over its rounds. */
 typedef struct totals {
-    double seconds, skew, cpu, vcs, ivcs;
+    double seconds, skew, cpu, blocked, vcs, ivcs;
     void *gil_slots;           /* GIL modes: the workers' stats, collected */
     int workers;
     rt_gil_stats gil;
@@ -372,6 +377,7 @@ static void add_round(const rt_round *r, void *arg)
     t->seconds += r->seconds;
     t->skew += r->start_skew;
     t->cpu += r->cpu_seconds;
+    t->blocked += r->blocked_seconds;
     t->vcs += (double)r->voluntary_switches;
     t->ivcs += (double)r->involuntary_switches;
     if (t->gil_slots)
@@ -466,6 +472,7 @@ static void bm_team(rt_state *st, void *arg)
     rt_counter(st, "harness_fraction", harness / (seconds / (double)rounds), RT_COUNTER_DEFAULT);
     rt_counter(st, "start_skew_us", t.skew / (double)rounds * 1e6, RT_COUNTER_DEFAULT);
     rt_counter(st, "cpus_busy", t.cpu / seconds, RT_COUNTER_DEFAULT);
+    rt_counter(st, "workers_blocked", t.blocked / seconds, RT_COUNTER_DEFAULT);
     rt_counter(st, "cpu_us_per_item", t.cpu / done * 1e6, RT_COUNTER_DEFAULT);
     rt_counter(st, "voluntary_cs_per_item", t.vcs / done, RT_COUNTER_DEFAULT);
     rt_counter(st, "involuntary_cs_per_item", t.ivcs / done, RT_COUNTER_DEFAULT);

@@ -543,7 +543,7 @@ if [ -r "$run/bench_scaling.json" ] && [ -r "$run/scaling_capacity.json" ]; then
         '^crossover/' scaling_crossover "mixed work as waiting grows: threads, processes, threads under a GIL" \
         "items per second, whole team" --linear-x --cores 0 --pus 0 \
         --xlabel "waiting share of each item w / (c + w), %" || status=1
-    for m in harness_fraction cpus_busy; do
+    for m in harness_fraction cpus_busy workers_blocked; do
         "$RT_ROOT/scripts/json2tsv.sh" --metric "$m" --match '^scaling/' "$run/bench_scaling.json" |
             rt_atomic_write "$run/scaling_$m.tsv"
     done

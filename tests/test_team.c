@@ -8,7 +8,10 @@
  *   - the responder answers each request after its delay, counts them, and
  *     is gone once stopped;
  *   - waiting work scales past the cores: 16 sleeping workers do well over
- *     4 x the items per second of 1 (an order-of-magnitude claim).
+ *     4 x the items per second of 1 (an order-of-magnitude claim);
+ *   - a round's blocked time counts every blocking call: at least the sleeps
+ *     asked for, never more than the workers x the round, and no more than
+ *     the round itself when the waits cannot overlap.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -286,6 +289,56 @@ static void test_waiting_scales(const rt_placement *pl)
     }
 }
 
+/* ---- the time workers spend blocked ---------------------------------------------- */
+
+/* Sleeps as rt_work_sleep does, but each under the team's lock: the waits
+ * are serialized, as waits that kept a GIL would be. */
+static int locked_sleep_run(rt_worker *w)
+{
+    const rt_sleep_config *c = w->config;
+    for (int64_t i = 0; i < w->count; i++) {
+        rt_shared_lock(w->lock);
+        RT_WORK_BLOCKING(w, rt_sleep_us(c->sleep_us));
+        rt_shared_unlock(w->lock);
+    }
+    w->checksum += rt_index_checksum(w->first, w->count);
+    return 0;
+}
+
+static const rt_workload locked_sleep = { "locked-sleep", NULL, locked_sleep_run, NULL };
+
+static void test_blocked_time(const rt_placement *pl)
+{
+    enum { WORKERS = 4, PER_WORKER = 5, SLEEP_US = 1000 };
+    rt_sleep_config nap = { SLEEP_US };
+    const rt_workload *kinds[] = { &rt_work_sleep, &locked_sleep };
+    for (int m = 0; m < MODES; m++)
+        for (int k = 0; k < 2; k++) {
+            char err[512];
+            rt_team_config cfg = { (rt_team_mode)m, WORKERS, pl, kinds[k], &nap, 0 };
+            rt_team *team = rt_team_start(&cfg, err, sizeof err);
+            rt_round r = { 0 };
+            CHECK(team && rt_team_round(team, WORKERS * PER_WORKER, &r, err, sizeof err) == 0,
+                  "%s", err);
+            const char *what = kinds[k]->name, *mode = rt_team_mode_names[m];
+            /* nanosleep never returns early */
+            CHECK(r.blocked_seconds >= WORKERS * PER_WORKER * SLEEP_US * 1e-6,
+                  "%s, %s: blocked %.6f s, less than the %d sleeps of %d us", what, mode,
+                  r.blocked_seconds, WORKERS * PER_WORKER, SLEEP_US);
+            CHECK(r.blocked_seconds <= WORKERS * r.seconds, "%s, %s: blocked %.6f s, round %.6f s",
+                  what, mode, r.blocked_seconds, r.seconds);
+            if (kinds[k] == &locked_sleep)
+                CHECK(r.blocked_seconds <= r.seconds, "%s, %s: serialized waits blocked %.6f s "
+                      "in a round of %.6f s", what, mode, r.blocked_seconds, r.seconds);
+            /* an empty round blocks nobody */
+            CHECK(team && rt_team_round(team, 0, &r, err, sizeof err) == 0 &&
+                  r.blocked_seconds == 0, "%s, %s: an empty round blocked %.6f s", what, mode,
+                  r.blocked_seconds);
+            rt_team_stop(team, NULL, 0);
+        }
+    check_no_children("blocked time");
+}
+
 int main(void)
 {
     rt_topo topo;
@@ -302,6 +355,7 @@ int main(void)
     test_responder(&pl, 20000);
     test_responder(&pl, 0);
     test_waiting_scales(&pl);
+    test_blocked_time(&pl);
     rt_topo_destroy(&topo);
     return check_summary();
 }

@@ -6,16 +6,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "gil/gil.h"
 
 const char *const rt_gil_names[] = { "none", "new", "old", NULL };
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* A private condition variable on the monotonic clock, as CPython's. */
 static int monotonic_cond_init(pthread_cond_t *c)
@@ -99,12 +93,12 @@ static void take_new(rt_gil_thread *t)
     rt_gil *g = t->gil;
     pthread_mutex_lock(&g->mutex);
     if (__atomic_load_n(&g->locked, __ATOMIC_RELAXED)) {
-        int64_t start = now_ns();
+        int64_t start = rt_now_ns();
         while (__atomic_load_n(&g->locked, __ATOMIC_RELAXED)) {
             uint64_t saved = g->switch_number;
             /* COND_TIMED_WAIT: a relative interval, restarted after every wake. */
             int64_t us = g->p.switch_interval_us >= 1 ? g->p.switch_interval_us : 1;
-            int64_t deadline = now_ns() + us * 1000;
+            int64_t deadline = rt_now_ns() + us * 1000;
             struct timespec ts = { deadline / 1000000000, deadline % 1000000000 };
             int timed_out = pthread_cond_timedwait(&g->cond, &g->mutex, &ts) == ETIMEDOUT;
             if (timed_out && __atomic_load_n(&g->locked, __ATOMIC_RELAXED) &&
@@ -113,7 +107,7 @@ static void take_new(rt_gil_thread *t)
                 t->stats.drop_requests++;
             }
         }
-        record_wait(&t->stats, now_ns() - start);
+        record_wait(&t->stats, rt_now_ns() - start);
     }
     /* _ready: last_holder changes only under switch_mutex (see drop). */
     pthread_mutex_lock(&g->switch_mutex);
@@ -158,10 +152,10 @@ static void take_old(rt_gil_thread *t)
 {
     rt_gil *g = t->gil;
     if (sem_trywait(&g->lock) != 0) {
-        int64_t start = now_ns();
+        int64_t start = rt_now_ns();
         while (sem_wait(&g->lock) != 0 && errno == EINTR) {
         }
-        record_wait(&t->stats, now_ns() - start);
+        record_wait(&t->stats, rt_now_ns() - start);
     }
     if (g->last_holder != t) {
         g->last_holder = t;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "gil/gil_work.h"
 #include "work/workloads.h"
 
@@ -27,13 +28,6 @@ typedef struct pythread {
     int64_t gap_units;         /* rt_gil_io_gap_units, once: not in the timed loop */
     uint64_t sink;             /* keeps the kernel's results alive */
 } pythread;
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 size_t rt_gil_shared_bytes(int workers)
 {
@@ -186,12 +180,12 @@ static int convoy(rt_worker *w, pythread *p, rt_gil_report *rep)
             compute(c, p, 1, w->index);
         return 0;
     }
-    int64_t end = now_ns() + c->convoy_ns;
+    int64_t end = rt_now_ns() + c->convoy_ns;
     int rc = 0;
-    for (int64_t t0 = now_ns(); t0 < end && rc == 0;) {
+    for (int64_t t0 = rt_now_ns(); t0 < end && rc == 0;) {
         between_ops(c, p);
         rc = io_op(c, p);
-        int64_t t1 = now_ns();
+        int64_t t1 = rt_now_ns();
         record_io(rep, t1 - t0);
         t0 = t1;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "ipc/exchange.h"
 #include "work/workloads.h"
 
@@ -110,13 +111,6 @@ void rt_wake_shared_destroy(rt_wake_shared *w)
     pthread_mutex_destroy(&w->lock);
 }
 
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* B: how late after A's signal did it run? */
 static void wait_for_signals(const rt_wake_config *c, rt_worker *w)
 {
@@ -125,7 +119,7 @@ static void wait_for_signals(const rt_wake_config *c, rt_worker *w)
         pthread_mutex_lock(&s->lock);
         while (s->posted == s->acked)
             pthread_cond_wait(&s->wake, &s->lock);
-        s->late_ns[i] = now_ns() - s->signalled_ns;
+        s->late_ns[i] = rt_now_ns() - s->signalled_ns;
         s->acked++;
         pthread_cond_signal(&s->ack);
         pthread_mutex_unlock(&s->lock);
@@ -139,7 +133,7 @@ static void send_signals(const rt_wake_config *c, rt_worker *w)
     for (int64_t i = 0; i < w->count; i++) {
         rt_sleep_us(c->gap_us);          /* B is asleep on the condvar by now */
         pthread_mutex_lock(&s->lock);
-        s->signalled_ns = now_ns();
+        s->signalled_ns = rt_now_ns();
         s->posted++;
         pthread_cond_signal(&s->wake);
         while (s->acked != s->posted)
@@ -152,11 +146,11 @@ static void send_signals(const rt_wake_config *c, rt_worker *w)
 static void sleep_to_deadlines(const rt_wake_config *c, rt_worker *w)
 {
     for (int64_t i = 0; i < w->count; i++) {
-        int64_t deadline = now_ns() + c->gap_us * 1000;
+        int64_t deadline = rt_now_ns() + c->gap_us * 1000;
         struct timespec ts = { deadline / 1000000000, deadline % 1000000000 };
         while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
         }
-        c->shared->late_ns[i] = now_ns() - deadline;
+        c->shared->late_ns[i] = rt_now_ns() - deadline;
     }
 }
 

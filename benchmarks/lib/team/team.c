@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "team/children.h"
 #include "team/team.h"
 
@@ -55,6 +56,7 @@ typedef struct slot {
     int64_t start_ns, finish_ns;
     uint64_t checksum;
     int64_t cpu_ns, nvcsw, nivcsw;
+    int64_t blocked_ns;
     char err[RT_TEAM_ERR_BYTES];
 } slot;
 
@@ -94,13 +96,6 @@ static int futex_wait(uint32_t *word, uint32_t expected, const struct timespec *
 static void futex_wake(uint32_t *word, int n)
 {
     (void)syscall(SYS_futex, word, FUTEX_WAKE, n, NULL, NULL, 0);
-}
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* CPU time of the calling thread (the whole child, in process mode).
@@ -214,19 +209,21 @@ static int worker_main(rt_team *t, int index)
         w.first = mine ? k * items / active : items;
         w.count = mine ? (k + 1) * items / active - w.first : 0;
         w.checksum = 0;
+        w.blocked_ns = 0;
         struct rusage r0, r1;
         getrusage(RUSAGE_THREAD, &r0);
         int64_t cpu0 = thread_cpu_ns();
-        s->start_ns = now_ns();
+        s->start_ns = rt_now_ns();
         if (!s->failed && wl->run(&w) < 0) {
             if (!s->err[0])
                 fail(s, "run failed");
             s->failed = 1;
         }
-        s->finish_ns = now_ns();
+        s->finish_ns = rt_now_ns();
         s->cpu_ns = thread_cpu_ns() - cpu0;
         getrusage(RUSAGE_THREAD, &r1);
         s->checksum = w.checksum;
+        s->blocked_ns = w.blocked_ns;
         s->nvcsw = r1.ru_nvcsw - r0.ru_nvcsw;
         s->nivcsw = r1.ru_nivcsw - r0.ru_nivcsw;
         if (__atomic_add_fetch(&c->done, 1, __ATOMIC_ACQ_REL) == (uint32_t)n)
@@ -271,13 +268,13 @@ static int wait_count(rt_team *t, uint32_t *word, uint32_t target, int64_t timeo
                       char *err, size_t errlen)
 {
     const struct timespec tick = { 0, WATCH_TICK_NS };
-    int64_t deadline = timeout_ns ? now_ns() + timeout_ns : 0;
+    int64_t deadline = timeout_ns ? rt_now_ns() + timeout_ns : 0;
     uint32_t v;
     while ((v = __atomic_load_n(word, __ATOMIC_ACQUIRE)) < target) {
         if (futex_wait(word, v, &tick) < 0 && errno == ETIMEDOUT) {
             if (t->cfg.mode == RT_TEAM_PROCESSES && check_children(t, err, errlen) < 0)
                 return -1;
-            if (deadline && now_ns() > deadline) {
+            if (deadline && rt_now_ns() > deadline) {
                 snprintf(err, errlen, "%u of %u workers were ready after %lld s (is the "
                          "team's memory shared?)", __atomic_load_n(word, __ATOMIC_ACQUIRE),
                          target, (long long)(timeout_ns / 1000000000));
@@ -430,7 +427,7 @@ int rt_team_round_some(rt_team *t, int64_t items, int first, int active, rt_roun
     c->first = first < 0 ? 0 : first >= n ? n - 1 : first;
     c->active = active < 1 ? 1 : active > n - c->first ? n - c->first : active;
     __atomic_store_n(&c->done, 0, __ATOMIC_RELAXED);
-    int64_t gate_ns = now_ns();
+    int64_t gate_ns = rt_now_ns();
     __atomic_store_n(&c->gate, ++t->round, __ATOMIC_RELEASE);
     futex_wake(&c->gate, INT_MAX);
     if (wait_count(t, &c->done, (uint32_t)n, 0, err, errlen) < 0)
@@ -445,6 +442,7 @@ int rt_team_round_some(rt_team *t, int64_t items, int first, int active, rt_roun
             last_finish = s->finish_ns;
         out->checksum += s->checksum;
         out->cpu_seconds += (double)s->cpu_ns * 1e-9;
+        out->blocked_seconds += (double)s->blocked_ns * 1e-9;
         out->voluntary_switches += s->nvcsw;
         out->involuntary_switches += s->nivcsw;
     }

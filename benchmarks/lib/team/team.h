@@ -22,7 +22,8 @@
  * its own CPU time (CLOCK_THREAD_CPUTIME_ID) and context switches (getrusage
  * RUSAGE_THREAD) around its work: the thread's, or in process mode the
  * whole single-threaded child's, the same figure RUSAGE_CHILDREN would
- * give after reaping, but per round.
+ * give after reaping, but per round; and the time its blocking calls took
+ * (RT_WORK_BLOCKING, work/workloads.h).
  *
  * Failures: a workload that returns -1 (with a message), a child that
  * exits or is killed, or a start-up check that fails makes the call
@@ -62,6 +63,7 @@ typedef struct rt_worker {
     void *state;               /* the worker's own; init may set it */
     int64_t first, count;      /* this round: items [first, first + count) */
     uint64_t checksum;         /* run adds its items' checksums here */
+    int64_t blocked_ns;        /* RT_WORK_BLOCKING adds its calls' time here */
     char *err;                 /* where to write why, on failure */
     size_t errlen;
     /* Set when the workload runs as Python threads under an emulated GIL
@@ -98,6 +100,7 @@ typedef struct rt_round {
     double start_skew;         /* gate open to the last worker's start */
     uint64_t checksum;         /* sum of the workers' checksums */
     double cpu_seconds;        /* workers' CPU time in the round */
+    double blocked_seconds;    /* workers' time inside blocking calls, summed */
     int64_t voluntary_switches;    /* workers' context switches in the round */
     int64_t involuntary_switches;
 } rt_round;

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "team/children.h"
 #include "work/responder.h"
 #include "work/workloads.h"
@@ -61,13 +62,6 @@ typedef struct server {
     uint8_t *reply;
     struct rt_responder_stats *stats;
 } server;
-
-static int64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void arm_timer(server *s)
 {
@@ -148,7 +142,7 @@ static void read_requests(server *s, int fd)
                     return;              /* the send failed and closed it */
                 continue;
             }
-            push(s, (pending){ fd, c->gen, id, now_ns() + s->delay_ns });
+            push(s, (pending){ fd, c->gen, id, rt_now_ns() + s->delay_ns });
             if (s->qlen == 1)
                 arm_timer(s);
         }
@@ -180,7 +174,7 @@ static void answer_due(server *s)
     uint64_t expirations;
     if (read(s->timer, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
         return;
-    int64_t now = now_ns();
+    int64_t now = rt_now_ns();
     while (s->qlen && s->queue[s->qhead].due_ns <= now) {
         pending p = s->queue[s->qhead];
         s->qhead = (s->qhead + 1) % s->qcap;

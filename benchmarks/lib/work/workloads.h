@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 
+#include "clock.h"
 #include "gil/gil.h"
 #include "team/team.h"
 
@@ -46,14 +47,23 @@ uint64_t rt_index_checksum(int64_t first, int64_t count);
  * emulated GIL the item is cut into units of w->gil_poll_steps kernel steps
  * with the eval breaker polled between them, and the GIL is released around
  * the blocking call (Py_BEGIN_ALLOW_THREADS), as CPython would run the same
- * code.  The result is the same either way. */
+ * code.  The result is the same either way.  Either way the call is timed,
+ * without the GIL's release and re-take, into w->blocked_ns: summed over a
+ * team's workers and divided by the round's time, it is how many workers
+ * were blocked at once on average, at most 1 if their waits never overlap. */
 uint64_t rt_work_item(rt_worker *w, uint64_t item, int64_t steps);
-#define RT_WORK_BLOCKING(w, call)                      \
-    do {                                               \
-        if ((w)->gil)                                  \
-            RT_GIL_ALLOW_THREADS((w)->gil, call);      \
-        else                                           \
-            call;                                      \
+#define RT_WORK_TIMED(w, call)                                  \
+    do {                                                        \
+        int64_t rt_t0_ = rt_now_ns();                           \
+        call;                                                   \
+        (w)->blocked_ns += rt_now_ns() - rt_t0_;                \
+    } while (0)
+#define RT_WORK_BLOCKING(w, call)                               \
+    do {                                                        \
+        if ((w)->gil)                                           \
+            RT_GIL_ALLOW_THREADS((w)->gil, RT_WORK_TIMED(w, call)); \
+        else                                                    \
+            RT_WORK_TIMED(w, call);                             \
     } while (0)
 
 /* ---- workloads and their parameters ------------------------------------------- */
