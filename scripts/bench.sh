@@ -6,7 +6,8 @@
 # marked INCOMPLETE, and leaves no process behind.
 #
 # usage: scripts/bench.sh [--quick] [--only AREAS] [--policy P] [--repetitions N]
-#                         [--max-workers N] [--convoy-repeats N] [--results DIR] [--help]
+#                         [--max-workers N] [--cpu-repeats N] [--convoy-repeats N]
+#                         [--results DIR] [--help]
 source "$(dirname "$0")/lib/common.sh"
 source "$RT_ROOT/scripts/lib/environment.sh"
 
@@ -19,13 +20,15 @@ usage: scripts/bench.sh [flags]
   --repetitions N    repetitions per point, odd, 3..99 (default 5; quick 3)
   --max-workers N    bench_counter's largest worker count, 1..4096 (default 2 x PUs);
                      bench_scaling sweeps to 4 x PUs (cpu) and max(64, 4 x PUs) (waiting work)
+  --cpu-repeats N    with real CPython: the CPU-bound runs, emulated and real, run back to
+                     back this many times per comparison pass, 1..9 (default 3; quick 1)
   --convoy-repeats N with real CPython: each convoy group's emulated and real rounds run
                      this many times per comparison pass, 1..9 (default 2; quick 1)
   --results DIR      parent folder of run folders (default results/)
 USAGE
 }
 
-quick=0 policy=compact repetitions="" max_workers=0 convoy_repeats="" results="$RT_ROOT/results" only=all
+quick=0 policy=compact repetitions="" max_workers=0 cpu_repeats="" convoy_repeats="" results="$RT_ROOT/results" only=all
 cmdline="$0 $*"
 need() { [ $# -ge 2 ] || rt_usage_error "$1: missing value"; }
 while [ $# -gt 0 ]; do
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
     --policy) need "$@"; policy=$2; shift 2 ;;
     --repetitions) need "$@"; repetitions=$2; shift 2 ;;
     --max-workers) need "$@"; max_workers=$2; shift 2 ;;
+    --cpu-repeats) need "$@"; cpu_repeats=$2; shift 2 ;;
     --convoy-repeats) need "$@"; convoy_repeats=$2; shift 2 ;;
     --results) need "$@"; results=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
@@ -51,6 +55,8 @@ if [ -n "$repetitions" ]; then
 fi
 [[ $max_workers =~ ^[0-9]+$ ]] && [ "$max_workers" -le 4096 ] ||
     rt_usage_error "--max-workers: '$max_workers' is invalid; valid: 1..4096"
+[ -z "$cpu_repeats" ] || [[ $cpu_repeats =~ ^[1-9]$ ]] ||
+    rt_usage_error "--cpu-repeats: '$cpu_repeats' is invalid; valid: 1..9"
 [ -z "$convoy_repeats" ] || [[ $convoy_repeats =~ ^[1-9]$ ]] ||
     rt_usage_error "--convoy-repeats: '$convoy_repeats' is invalid; valid: 1..9"
 all_areas="counter shim scaling cost gil"
@@ -88,7 +94,7 @@ if [ $quick -eq 1 ]; then
     gil=(--convoy-ms=100 --convoy-intervals-us=500,5000 --intervals-us=50,5000)
     cpython=(--countdown 3000000 --convoy-ms 100 --intervals-us 500,5000 --sleep-max-workers 16
              --mixed-pcts 0,25,50,75,100)
-    : "${repetitions:=3}" "${convoy_repeats:=1}"
+    : "${repetitions:=3}" "${cpu_repeats:=1}" "${convoy_repeats:=1}"
 else
     profile=full min_time=0.1 trials=50 shim_reps=15 shim_min_time=0.1
     # Strong sweeps of waiting work at half bench_scaling's default total:
@@ -98,7 +104,7 @@ else
     create=()
     ipc=()
     gil=()
-    : "${repetitions:=5}" "${convoy_repeats:=2}"
+    : "${repetitions:=5}" "${cpu_repeats:=3}" "${convoy_repeats:=2}"
     cpython=()
 fi
 
@@ -328,13 +334,18 @@ cpython+=(--mixed-workers "$((2 * pus))")
 [ $quick -eq 1 ] || cpython+=(--sleep-max-workers "$(( 4 * pus > 64 ? 4 * pus : 64 ))")
 
 # One JSON from the main run and its passes (the rows of each repetition
-# are what json2tsv reads; aggregates exist for the main run's only).
+# are what json2tsv reads; aggregates exist for the main run's only).  The
+# context is the first file's, or with CONTEXT=last the last one's (a real
+# CPython's passes: the convoy's placement is known only once the first
+# convoy group ran, after the first CPU-bound runs).
 merge_json() {
     local out=$1; shift
     local files=()
     for f in "$@"; do [ -r "$f" ] && files+=("$f"); done
     [ ${#files[@]} -gt 0 ] || return 1
-    jq -s '{context: .[0].context, benchmarks: [.[].benchmarks[]]}' "${files[@]}" |
+    jq -s --arg from "${CONTEXT:-first}" \
+        '{context: (if $from == "last" then .[-1] else .[0] end).context, benchmarks: [.[].benchmarks[]]}' \
+        "${files[@]}" |
         rt_atomic_write "$out"
 }
 
@@ -371,9 +382,16 @@ real_gil() {   # PY OUT ARGS...: one pass of cpython_gil.py into passes/OUT.json
         "${convoy_pin[@]}" "$@" --out "$run/passes/$out.json" >>"$run/cpython_gil.log" 2>&1 ||
         { rt_log "racetrack: $py cpython_gil.py failed; see $run/cpython_gil.log"; return 1; }
 }
+real_cpu() {   # TAG: every real CPython's CPU-bound runs into passes/PY.TAG.json
+    local py rc=0
+    for py in "${pythons[@]}"; do
+        real_gil "$py" "$py.$1" --filter '^cpu/' || rc=1
+    done
+    return $rc
+}
 pin=() convoy_pin=()
 compare_passes() {
-    local p py plan group groups rc=0
+    local p py plan group groups r rc=0
     mkdir -p "$run/passes"
     groups=$(convoy_groups) || { rt_log "racetrack: bench_gil could not list its convoy runs"; return 1; }
     for p in $(seq "$repetitions"); do
@@ -386,19 +404,26 @@ compare_passes() {
         fi
         measure_units
         measure_io_ops
-        OUT=passes/bench_gil.$p run_bench bench_gil "${once[@]}" \
-            --benchmark_min_time="$min_time" "${gil[@]}" "${units[@]}" "${io_units[@]}" \
-            --benchmark_filter="$gil_cpu_compared" || rc=1
-        # Real CPU-bound workers go where the emulated ones went (the plan in
-        # the label of bench_gil's 2-worker run; none under --policy none).
-        plan=$(label_plan "$run/passes/bench_gil.$p.json" '^gil/cpu/threads-new/workers:2/')
-        pin=()
-        [ -z "$plan" ] || pin=(--cpus "$plan")
+        # CPU-bound: emulated and real back to back, --cpu-repeats times, in
+        # turn first as the convoy's groups; the real workers go where the
+        # emulated ones went (the plan in the label of bench_gil's 2-worker
+        # run; none under --policy none).
+        for r in $(seq "$cpu_repeats"); do
+            [ $(((p + r) % 2)) -eq 0 ] || real_cpu "$p.cpu.$r" || rc=1
+            OUT=passes/bench_gil.$p.cpu.$r run_bench bench_gil "${once[@]}" \
+                --benchmark_min_time="$min_time" "${gil[@]}" "${units[@]}" "${io_units[@]}" \
+                --benchmark_filter="$gil_cpu_compared" || rc=1
+            if [ ${#pin[@]} -eq 0 ]; then
+                plan=$(label_plan "$run/passes/bench_gil.$p.cpu.$r.json" '^gil/cpu/threads-new/workers:2/')
+                [ -z "$plan" ] || pin=(--cpus "$plan")
+            fi
+            [ $(((p + r) % 2)) -eq 1 ] || real_cpu "$p.cpu.$r" || rc=1
+        done
         for py in "${pythons[@]}"; do
-            real_gil "$py" "$py.$p" --filter '^(?!convoy/)' || rc=1
+            real_gil "$py" "$py.$p" --filter '^(?!convoy/|cpu/)' || rc=1
         done
         for group in $groups; do
-            local name=${group#convoy/} r
+            local name=${group#convoy/}
             name=${name//\//.}
             py=$(python_for "$(cut -d/ -f3 <<<"$group")")
             for r in $(seq "$convoy_repeats"); do
@@ -425,7 +450,7 @@ compare_passes() {
     for py in "${pythons[@]}"; do
         local out=cpython
         [ "$py" = python2.7 ] && out=cpython2
-        merge_json "$run/${out}_gil.json" "$run"/passes/"$py".*.json || rc=1
+        CONTEXT=last merge_json "$run/${out}_gil.json" "$run"/passes/"$py".*.json || rc=1
     done
     return $rc
 }
@@ -586,10 +611,16 @@ if [ -r "$run/bench_gil.json" ]; then
         --cpu '/(processes|threads-none)$' --paired "$run/gil_cpu_paired.tsv" \
         "$run/gil_cpu_throughput.tsv" |
         rt_atomic_write "$run/gil_cpu_speedup.tsv"
+    # Compared with real CPython, a mode's points have --cpu-repeats rounds a
+    # pass: the caption counts them where they outnumber the repetitions.
+    rounds=$(awk -F'\t' 'NR > 1 && $3 > n { n = $3 } END { print n + 0 }' "$run/gil_cpu_paired.tsv")
+    cpu_caption=$caption
+    [ "$rounds" -le "$repetitions" ] ||
+        cpu_caption=${caption/"median of $repetitions repetitions"/"median of $repetitions repetitions (threads under a GIL and processes: $rounds rounds)"}
     "$RT_ROOT/scripts/plot.sh" --tsv "$run/gil_cpu_speedup.tsv" --out "$run/gil_cpu_speedup" \
         --title "CPU-bound work: threads under an emulated GIL, without one, and processes" \
         --ylabel "speedup over 1 worker (log2)" --logy2 --ideal --capacity "${cap_low:-0}" \
-        --cores "$cores" --pus "$pus" --caption "$caption" || status=1
+        --cores "$cores" --pus "$pus" --caption "$cpu_caption" || status=1
     tsv --metric gil_handoffs_per_s --match '^gil/cpu/' | rt_atomic_write "$run/gil_handoffs.tsv"
     "$RT_ROOT/scripts/bars.sh" --tsv "$run/gil_handoffs.tsv" --out "$run/gil_handoffs" \
         --title "GIL hand-offs per second, CPU-bound threads" --ylabel "hand-offs per second (log)" \

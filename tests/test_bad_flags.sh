@@ -126,10 +126,12 @@ ok "bench.sh --repetitions 4 (even): exit 2" test $? -eq 2
 ok "bench.sh --repetitions names the flag" grep -q -- "--repetitions" "$T_TMP/err"
 "$RT_SOURCE/scripts/bench.sh" --policy sideways >/dev/null 2>"$T_TMP/err"
 ok "bench.sh --policy sideways: exit 2" test $? -eq 2
-for v in 0 10 x; do
-    "$RT_SOURCE/scripts/bench.sh" --convoy-repeats $v --results "$T_TMP/none" >/dev/null 2>"$T_TMP/err"
-    ok "bench.sh --convoy-repeats $v: exit 2, one line naming the flag and 1..9" \
-        test $? -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- "--convoy-repeats: '$v' is invalid; valid: 1..9" "$T_TMP/err")" -eq 1
+for flag in --cpu-repeats --convoy-repeats; do
+    for v in 0 10 x; do
+        "$RT_SOURCE/scripts/bench.sh" $flag $v --results "$T_TMP/none" >/dev/null 2>"$T_TMP/err"
+        ok "bench.sh $flag $v: exit 2, one line naming the flag and 1..9" \
+            test $? -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- "$flag: '$v' is invalid; valid: 1..9" "$T_TMP/err")" -eq 1
+    done
 done
 for s in slowdown summary update_readme; do
     "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 res=$T_TMP/results
 
-"$RT_SOURCE/scripts/bench.sh" --quick --convoy-repeats 2 --results "$res" 2>&1 | tee "$T_TMP/bench.log"
+"$RT_SOURCE/scripts/bench.sh" --quick --cpu-repeats 2 --convoy-repeats 2 --results "$res" 2>&1 | tee "$T_TMP/bench.log"
 ok "bench.sh --quick exits 0" test "${PIPESTATUS[0]}" -eq 0
 run=$res/$(readlink "$res/latest")
 ok "latest points to a run folder" test -d "$run"
@@ -81,9 +81,11 @@ if command -v python3 >/dev/null; then
     ok "every CPU-bound and convoy row of the comparison has a 95 % interval" \
         test "$(grep -E '^\| (CPU-bound|convoy slowdown)' "$run/SUMMARY.md" |
                 awk -F' \\| ' '{ split($5, ci, "-"); if (!($5 ~ /^[0-9.]+-[0-9.]+$/ && ci[1] + 0 <= ci[2] + 0)) bad++ } END { print NR, bad + 0 }')" = "13 0"
-    # Interleaved: 3 passes of one repetition each, emulated and real.
-    jq_ok "emulated compared runs come from the 3 passes" "$run/bench_gil.json" \
-        '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time" and .run_type == "iteration")] | length == 3'
+    # Interleaved: 3 passes, the CPU-bound runs twice in each (--cpu-repeats 2).
+    jq_ok "emulated compared CPU runs: 3 passes x 2" "$run/bench_gil.json" \
+        '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time" and .run_type == "iteration")] | length == 6'
+    jq_ok "and as many real ones" "$run/cpython_gil.json" \
+        '[.benchmarks[] | select(.run_name == "cpython/cpu/threads-new/workers:2/manual_time")] | length == 6'
     plan=$(jq -r '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time") | .label
                    | capture("plan=(?<p>[0-9,]+)").p][0]' "$run/bench_gil.json")
     jq_ok "real CPU-bound workers pinned where the emulated ones ran ($plan)" "$run/cpython_gil.json" \
@@ -106,6 +108,14 @@ if command -v python3 >/dev/null; then
         END { printf "%d %d%s\n", good, bad, half != "" ? " unpaired" : "" }' "$T_TMP/bench.log")
     ok "the new-GIL convoy's 6 groups ran emulated and real back to back, twice in each of 3 passes, in turn first (got: good bad = $pairs)" \
         test "$pairs" = "36 0"
+    # The CPU-bound runs the same way: E R R E in odd passes, R E E R in even.
+    order=$(awk '
+        /comparison pass [0-9]+/ { match($0, /comparison pass [0-9]+/); p = substr($0, RSTART + 16, RLENGTH - 16) + 0 }
+        /^racetrack: +bench_gil .*--benchmark_filter=\^gil\/cpu\// { s[p] = s[p] "E" }
+        /^racetrack: +python3 cpython_gil.py .*--filter \^cpu\// { s[p] = s[p] "R" }
+        END { for (i = 1; i <= 3; i++) printf "%s ", s[i] }' "$T_TMP/bench.log")
+    ok "the CPU-bound runs, emulated and real, back to back twice a pass, in turn first (got: $order)" \
+        test "$order" = "ERRE REER ERRE "
     ok "the convoy plots count their rounds (3 passes x 2)" \
         grep -q "median of 6 rounds" "$run/convoy_emulated_vs_real.svg"
     cplan=$(jq -r '[.benchmarks[] | select(.run_name | test("^gil/convoy/read1/threads-new/i500/cpu:2/")) | .label
@@ -149,8 +159,8 @@ if command -v python3 >/dev/null; then
           | if \$op == \"read1\" then \$g == 0
             else \$g == ((if \$op == \"socketpair\" then ${share% *} else ${share#* } end) * \$u + 0.5 | floor) end]
          | length > 0 and all"
-    jq_ok "real runs: 3 repetitions" "$run/cpython_gil.json" \
-        '[.benchmarks[] | select(.run_name == "cpython/cpu/threads-new/workers:2/manual_time")] | length == 3'
+    jq_ok "real sleeping runs: 3 repetitions, one a pass" "$run/cpython_gil.json" \
+        '[.benchmarks[] | select(.run_name == "cpython/sleep/threads-new/workers:1/manual_time")] | length == 3'
     ok "the latency CDF has emulated and real, alone and beside a CPU thread" \
         test "$(tail -n +2 "$run/convoy_latency_cdf.tsv" | cut -f1 | sort -u | tr '\n' ' ')" = \
         "cpython/echo/threads-new/i5000/beside-0cpu cpython/echo/threads-new/i5000/beside-1cpu emulated/echo/threads-new/i5000/beside-0cpu emulated/echo/threads-new/i5000/beside-1cpu "
