@@ -317,7 +317,7 @@ measure_io_ops() {
 }
 # The latency distribution plot's switch interval (in both profiles' lists).
 RT_CDF_INTERVAL_US=5000
-gil_cpu_compared='^gil/cpu/(threads-new|threads-old|processes)/'
+gil_cpu_compared='^gil/(cpu|cpu_one_pu)/(threads-new|threads-old|processes)/'
 gil_convoy_compared='^gil/convoy/[a-z0-9]+/(threads-new|threads-old)/'
 gil_compared="^(${gil_cpu_compared#^}|${gil_convoy_compared#^})"
 gil_filter=() compare_scaling=0 scaling_excluded=$scaling_skip
@@ -385,7 +385,7 @@ real_gil() {   # PY OUT ARGS...: one pass of cpython_gil.py into passes/OUT.json
 real_cpu() {   # TAG: every real CPython's CPU-bound runs into passes/PY.TAG.json
     local py rc=0
     for py in "${pythons[@]}"; do
-        real_gil "$py" "$py.$1" --filter '^cpu/' || rc=1
+        real_gil "$py" "$py.$1" --filter '^cpu(_one_pu)?/' || rc=1
     done
     return $rc
 }
@@ -420,7 +420,7 @@ compare_passes() {
             [ $(((p + r) % 2)) -eq 1 ] || real_cpu "$p.cpu.$r" || rc=1
         done
         for py in "${pythons[@]}"; do
-            real_gil "$py" "$py.$p" --filter '^(?!convoy/|cpu/)' || rc=1
+            real_gil "$py" "$py.$p" --filter '^(?!convoy/|cpu/|cpu_one_pu/)' || rc=1
         done
         for group in $groups; do
             local name=${group#convoy/}
@@ -650,9 +650,9 @@ if [ -r "$run/bench_gil.json" ]; then
     for cp in cpython cpython2; do
         [ -r "$run/${cp}_gil.json" ] || continue
         cp_tsv() { "$RT_ROOT/scripts/json2tsv.sh" "$@" "$run/${cp}_gil.json"; }
-        cp_tsv --metric items_per_second --match "^$cp/cpu/" | rt_atomic_write "$run/${cp}_cpu.tsv"
-        cp_tsv --metric paired_speedup --match "^$cp/cpu/" | rt_atomic_write "$run/${cp}_cpu_paired.tsv"
-        cp_tsv --metric solo_spread --match "^$cp/cpu/" | rt_atomic_write "$run/${cp}_cpu_solo_spread.tsv"
+        cp_tsv --metric items_per_second --match "^$cp/cpu" | rt_atomic_write "$run/${cp}_cpu.tsv"
+        cp_tsv --metric paired_speedup --match "^$cp/cpu" | rt_atomic_write "$run/${cp}_cpu_paired.tsv"
+        cp_tsv --metric solo_spread --match "^$cp/cpu" | rt_atomic_write "$run/${cp}_cpu_solo_spread.tsv"
         "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" --cpu '/processes$' \
             --paired "$run/${cp}_cpu_paired.tsv" "$run/${cp}_cpu.tsv" |
             rt_atomic_write "$run/${cp}_cpu_speedup.tsv"

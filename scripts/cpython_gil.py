@@ -18,6 +18,10 @@ summary treat emulated and real alike:
                                       solo_spread: how many CPUs, and the
                                       fastest one's rate over the slowest's
   cpython/cpu/processes/workers:N     the same over N processes
+  cpython/cpu_one_pu/threads-new/workers:2
+                                      2 threads both pinned to the first CPU
+                                      of --cpus (only when pinned): the old
+                                      GIL's battle off, as bench_gil's
   cpython/convoy/<op>/threads-new/i<us>/cpu:K
                                       one thread doing always-ready I/O (read1:
                                       os.read of 1 byte from /dev/zero;
@@ -211,20 +215,20 @@ def cpu_rate(kind, workers, total, cpus):
     return per * workers / team(kind, workers, countdown, (per,), cpus)
 
 
-def team_cpus(workers):
-    """The distinct CPUs a pinned team of `workers` runs on, in worker
-    order; [None] (one unpinned solo worker) when it is not pinned."""
-    if not PIN or not CAN_PIN:
+def team_cpus(workers, pins):
+    """The distinct CPUs a team of `workers` pinned to `pins` runs on, in
+    worker order; [None] (one unpinned solo worker) when it is not pinned."""
+    if not pins or not CAN_PIN:
         return [None]
     cpus = []
     for i in range(workers):
-        c = PIN[i % len(PIN)]
+        c = pins[i % len(pins)]
         if c not in cpus:
             cpus.append(c)
     return cpus
 
 
-def cpu_paired(kind, workers, total):
+def cpu_paired(kind, workers, total, pins):
     """The team's rate, and one worker alone on a worker's share just before
     and just after it (bench_gil's reference rounds), the share cut over the
     team's CPUs, one piece on each in turn (in reverse order after): a team
@@ -232,12 +236,12 @@ def cpu_paired(kind, workers, total):
     can run interpreter code much slower than another for minutes.
     paired_speedup is the team's rate over the mean of the per-CPU rates, so
     neither the machine's swings between configurations nor a slow CPU enter
-    the ratio."""
-    cpus = team_cpus(workers)
+    the ratio.  Worker i runs on pins[i % len(pins)] (none: unpinned)."""
+    cpus = team_cpus(workers, pins)
     piece = max(total // workers // len(cpus), 1)
     solo = lambda c: cpu_rate(kind, 1, piece, [c] if c is not None else ())
     before = [solo(c) for c in cpus]
-    rate = cpu_rate(kind, workers, total, PIN)
+    rate = cpu_rate(kind, workers, total, pins)
     after = [solo(c) for c in reversed(cpus)][::-1]
     per_cpu = [(b + a) / 2 for b, a in zip(before, after)]
     mean = sum(per_cpu) / len(per_cpu)
@@ -554,7 +558,10 @@ def main():
     for n in sorted({1, 2, args.max_workers}):
         for mode, kind in ((GIL, "threads"), ("processes", "processes")):
             configs.append(("cpu/%s/workers:%d" % (mode, n),
-                            lambda n=n, kind=kind: cpu_paired(kind, n, args.countdown)))
+                            lambda n=n, kind=kind: cpu_paired(kind, n, args.countdown, PIN)))
+    if PIN and CAN_PIN:
+        configs.append(("cpu_one_pu/%s/workers:2" % GIL,
+                        lambda: cpu_paired("threads", 2, args.countdown, PIN[:1])))
     for op in OPS:
         for iv in [NAME_INTERVAL_US] if PY2 else intervals:
             for k in range(args.max_cpu + 1):
@@ -598,7 +605,8 @@ def main():
                "implementation": platform.python_implementation(), "gil": GIL,
                "unit_ns": "%.2f" % unit, "countdown": args.countdown,
                "convoy_ms": args.convoy_ms, "convoy_min_intervals": args.convoy_min_intervals,
-               "cpu_placement": placement(PIN), "convoy_placement": placement(CONVOY_PIN)}
+               "cpu_placement": placement(PIN), "cpu_one_pu_placement": placement(PIN[:1]),
+               "convoy_placement": placement(CONVOY_PIN)}
     if not PY2:
         context["switch_interval_default_s"] = sys.getswitchinterval()
     tmp = args.out + ".tmp"

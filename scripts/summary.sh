@@ -109,19 +109,21 @@ slowdown_rows() {
 # Every round of one source's compared runs of MODE, as ratio_ci.awk reads
 # them (side e or r): each convoy round beside K CPU threads with the
 # alone round of the same index (the same group run: back to back), each
-# CPU-bound 2-thread run's paired speedup.  Rows of one run name keep the
+# CPU-bound 2-thread run's paired speedup (on the team's CPUs, and both
+# threads on one CPU).  Rows of one run name keep the
 # order of the passes on both sides, so an index is one moment of the run.
 rounds() {   # JSON SIDE MODE
     jq -r --arg mode "$3" '
         [.benchmarks[] | select(.run_type == "iteration" and (.error_occurred // false | not))
-         | select(.run_name | test("^[a-z0-9]+/(convoy/[a-z0-9]+|cpu)/" + $mode + "/"))]
+         | select(.run_name | test("^[a-z0-9]+/(convoy/[a-z0-9]+|cpu|cpu_one_pu)/" + $mode + "/"))]
         | group_by(.run_name)[] | . as $g | range(0; length) as $i | $g[$i]
         | (.run_name | split("/")) as $p
-        | if $p[1] == "cpu" then select($p[3] == "workers:2") | ["cpu", "-", "-", $i + 1, .paired_speedup]
+        | if ($p[1] | startswith("cpu")) then select($p[3] == "workers:2") | [$p[1], "-", "-", $i + 1, .paired_speedup]
           else [$p[2], ($p[4] | ltrimstr("i")), ($p[5] | ltrimstr("cpu:")), $i + 1, .io_ops_per_second]
           end | @tsv' "$1" |
         awk -F'\t' -v OFS='\t' -v side="$2" '
             $1 == "cpu" { print "CPU-bound: 2 threads / 1 thread", side, $4, $5, 1; next }
+            $1 == "cpu_one_pu" { print "CPU-bound, one CPU: 2 threads / 1 thread", side, $4, $5, 1; next }
             $3 == 0 { alone[$1, $2, $4] = $5; next }
             { rows[++n] = $0 }
             END {
@@ -154,6 +156,7 @@ emulated_vs_real() {
         awk -f "$RT_ROOT/scripts/lib/ratio_ci.awk" >"$ci"
     {
         at_x "$run/gil_cpu_speedup.tsv" "gil/cpu/$mode" 2 "CPU-bound: 2 threads / 1 thread"
+        at_x "$run/gil_cpu_speedup.tsv" "gil/cpu_one_pu/$mode" 2 "CPU-bound, one CPU: 2 threads / 1 thread"
         slowdown_rows "$run/gil_convoy_slowdown.tsv" "$mode"
         at_x "$run/scaling_sleep_speedup.tsv" "scaling/sleep/weak/$mode" "$most" "sleeping I/O: $most threads / 1 thread"
         ratio_rows "$run/scaling_crossover.tsv" "crossover/mixed/$mode" crossover/mixed/processes \
@@ -161,6 +164,7 @@ emulated_vs_real() {
     } >"$e"
     {
         at_x "$run/${cp}_cpu_speedup.tsv" "$cp/cpu/$mode" 2 "CPU-bound: 2 threads / 1 thread"
+        at_x "$run/${cp}_cpu_speedup.tsv" "$cp/cpu_one_pu/$mode" 2 "CPU-bound, one CPU: 2 threads / 1 thread"
         slowdown_rows "$run/${cp}_convoy_slowdown.tsv" "$mode"
         at_x "$run/${cp}_sleep_speedup.tsv" "$cp/sleep/$mode" "$most" "sleeping I/O: $most threads / 1 thread"
         ratio_rows "$run/${cp}_mixed.tsv" "$cp/mixed/$mode" "$cp/mixed/processes" \

@@ -80,7 +80,7 @@ if command -v python3 >/dev/null; then
     # Every compared row with a target has its bootstrap interval, low <= high.
     ok "every CPU-bound and convoy row of the comparison has a 95 % interval" \
         test "$(grep -E '^\| (CPU-bound|convoy slowdown)' "$run/SUMMARY.md" |
-                awk -F' \\| ' '{ split($5, ci, "-"); if (!($5 ~ /^[0-9.]+-[0-9.]+$/ && ci[1] + 0 <= ci[2] + 0)) bad++ } END { print NR, bad + 0 }')" = "13 0"
+                awk -F' \\| ' '{ split($5, ci, "-"); if (!($5 ~ /^[0-9.]+-[0-9.]+$/ && ci[1] + 0 <= ci[2] + 0)) bad++ } END { print NR, bad + 0 }')" = "14 0"
     # Interleaved: 3 passes, the CPU-bound runs twice in each (--cpu-repeats 2).
     jq_ok "emulated compared CPU runs: 3 passes x 2" "$run/bench_gil.json" \
         '[.benchmarks[] | select(.run_name == "gil/cpu/threads-new/workers:2/manual_time" and .run_type == "iteration")] | length == 6'
@@ -109,10 +109,10 @@ if command -v python3 >/dev/null; then
     ok "the new-GIL convoy's 6 groups ran emulated and real back to back, twice in each of 3 passes, in turn first (got: good bad = $pairs)" \
         test "$pairs" = "36 0"
     # The CPU-bound runs the same way: E R R E in odd passes, R E E R in even.
-    order=$(awk '
+    order=$(awk -v e='--benchmark_filter=^gil/(cpu|cpu_one_pu)/' -v r='--filter ^cpu(_one_pu)?/' '
         /comparison pass [0-9]+/ { match($0, /comparison pass [0-9]+/); p = substr($0, RSTART + 16, RLENGTH - 16) + 0 }
-        /^racetrack: +bench_gil .*--benchmark_filter=\^gil\/cpu\// { s[p] = s[p] "E" }
-        /^racetrack: +python3 cpython_gil.py .*--filter \^cpu\// { s[p] = s[p] "R" }
+        /^racetrack: +bench_gil / && index($0, e) { s[p] = s[p] "E" }
+        /^racetrack: +python3 cpython_gil.py / && index($0, r) { s[p] = s[p] "R" }
         END { for (i = 1; i <= 3; i++) printf "%s ", s[i] }' "$T_TMP/bench.log")
     ok "the CPU-bound runs, emulated and real, back to back twice a pass, in turn first (got: $order)" \
         test "$order" = "ERRE REER ERRE "
@@ -127,6 +127,13 @@ if command -v python3 >/dev/null; then
     jq_ok "the real solo worker ran on each CPU of the team in turn" "$run/cpython_gil.json" \
         "[.benchmarks[] | select(.run_name == \"cpython/cpu/threads-new/workers:2/manual_time\")
           | .solo_pus == (\"$plan\" | split(\",\") | unique | length) and .solo_spread >= 1] | all"
+    # The old GIL's battle off: both threads on the plan's first CPU, as
+    # bench_gil's cpu_one_pu, and compared with it.
+    jq_ok "the real one-CPU team ran on the plan's first CPU (${plan%%,*}), its solo reference there too" \
+        "$run/cpython_gil.json" "(.context.cpu_one_pu_placement == \"${plan%%,*}\") and
+          ([.benchmarks[] | select(.run_name == \"cpython/cpu_one_pu/threads-new/workers:2/manual_time\")
+            | .solo_pus == 1] | length == 6 and all)"
+    ok "the summary compares it" grep -qE '^\| CPU-bound, one CPU: 2 threads / 1 thread \| [0-9.]+ \| [0-9.]+ \|' "$run/SUMMARY.md"
     # The emulated unit is python3's countdown iteration, timed just before
     # each run that uses it: every bench_gil and bench_scaling command line
     # carries one, and every new-GIL run's label has one of those.
