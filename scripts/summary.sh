@@ -178,7 +178,7 @@ emulated_vs_real() {
             printf "| %s | %.2f | %.2f | %.2f | %s | %s |\n", $1, e[$1], $2, q, ($1 in ci) ? ci[$1] : "-",
                    t == 0 ? "-" : (q <= t && q >= 1 / t) ? "yes" : "no" }' "$ci" "$e" "$r"
     echo
-    echo "95 % interval: of emulated / real, the central 95 % of 2000 bootstrap resamples of the rounds (\`scripts/lib/ratio_ci.awk\`), each resample drawing the same rounds on both sides (a convoy round and its real counterpart ran back to back, a CPU-bound pass's in the same pass), so the machine's swings from one moment to the next stay paired."
+    echo "95 % interval: of emulated / real, the central 95 % of 2000 bootstrap resamples of the rounds (\`scripts/lib/ratio_ci.awk\`), each resample drawing the same rounds on both sides (a convoy or CPU-bound round and its real counterpart ran back to back), so the machine's swings from one moment to the next stay paired."
     echo
     awk -F'\t' 'FNR == NR { if ($1 ~ /^convoy/) e[$1] = $2; next }
         ($1 in e) { k[++n] = $1; r[$1] = $2 }
