@@ -94,9 +94,9 @@ cost_summary() {
 }
 
 # "label<TAB>value" rows of one source, for emulated_vs_real.
-#   speedup TSV SERIES X LABEL        the median of SERIES at X
-#   ratio TSV NUM DEN LABEL_FORMAT    NUM / DEN at every x ("%d" in the label: x)
-#   slowdowns TSV MODE                every convoy slowdown of MODE, labelled op/K/interval
+#   at_x TSV SERIES X LABEL                the median of SERIES at X
+#   ratio_rows TSV NUM DEN LABEL_FORMAT    NUM / DEN at every x ("%d" in the label: x)
+#   slowdown_rows TSV MODE                 every convoy slowdown of MODE, labelled op/K/interval
 at_x() { awk -F'\t' -v s="$2" -v x="$3" -v l="$4" 'NR > 1 && $1 == s && $2 == x { print l "\t" $6 }' "$1"; }
 ratio_rows() {
     awk -F'\t' -v a="$2" -v b="$3" -v l="$4" 'NR > 1 && $1 == a { n[$2] = $6 } NR > 1 && $1 == b { d[$2] = $6; xs[++k] = $2 }
