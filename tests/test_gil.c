@@ -272,13 +272,19 @@ enum { PROBE_WORKERS = 3, PROBE_ITEMS = 300, PROBE_STEPS = 2000 };
 static int probe_inside;
 
 /* Could this worker hold its GIL now?  New GIL: it is locked and this
- * thread took it last, exactly.  Old GIL: it is locked (by someone). */
+ * thread took it last, exactly.  Read under the GIL's mutex, as take and
+ * drop write them: a taker sets `locked` a moment before `last_holder`, so
+ * a read without it can see the GIL locked with the dropper as its holder.
+ * Old GIL: it is locked (by someone). */
 static bool holds(const rt_worker *w)
 {
-    const rt_gil *g = w->gil->gil;
-    if (g->p.kind == RT_GIL_NEW)
-        return __atomic_load_n(&g->locked, __ATOMIC_ACQUIRE) &&
-               __atomic_load_n(&g->last_holder, __ATOMIC_RELAXED) == w->gil;
+    rt_gil *g = w->gil->gil;
+    if (g->p.kind == RT_GIL_NEW) {
+        pthread_mutex_lock(&g->mutex);
+        bool mine = g->locked && g->last_holder == w->gil;
+        pthread_mutex_unlock(&g->mutex);
+        return mine;
+    }
     int v;
     sem_getvalue((sem_t *)&g->lock, &v);
     return v == 0;
