@@ -281,7 +281,8 @@ static bool holds(const rt_worker *w)
     rt_gil *g = w->gil->gil;
     if (g->p.kind == RT_GIL_NEW) {
         pthread_mutex_lock(&g->mutex);
-        bool mine = g->locked && g->last_holder == w->gil;
+        bool mine = __atomic_load_n(&g->locked, __ATOMIC_RELAXED) &&
+                    __atomic_load_n(&g->last_holder, __ATOMIC_RELAXED) == w->gil;
         pthread_mutex_unlock(&g->mutex);
         return mine;
     }
