@@ -629,16 +629,17 @@ if [ -r "$run/bench_gil.json" ]; then
     tsv --metric paired_speedup --x us --match '^gil/interval/' |
         rt_atomic_write "$run/gil_interval.tsv"
     tsv --metric io_ops_per_second --x cpu --match '^gil/convoy/' | rt_atomic_write "$run/gil_convoy_ops.tsv"
-    "$RT_ROOT/scripts/slowdown.sh" "$run/gil_convoy_ops.tsv" | rt_atomic_write "$run/gil_convoy_slowdown.tsv"
+    "$RT_ROOT/scripts/slowdown.sh" "$run/bench_gil.json" | rt_atomic_write "$run/gil_convoy_slowdown.tsv"
     # The plot: the new GIL across intervals (old GIL and processes have one
     # interval each; they are in the summary's table).
     awk -F'\t' 'NR == 1 || $1 ~ /threads-new/' "$run/gil_convoy_slowdown.tsv" |
         rt_atomic_write "$run/gil_convoy_new.tsv"
     # Compared with real CPython, a convoy point has --convoy-repeats rounds a
-    # pass: its caption counts the rounds of the points it draws.
+    # pass: its caption counts the rounds of the points it draws, whose
+    # slowdowns' geometric mean it is (slowdown.sh).
     rounds=$(awk -F'\t' 'NR > 1 && $3 > n { n = $3 } END { print n + 0 }' "$run/gil_convoy_new.tsv")
-    convoy_caption=${caption/"median of $repetitions repetitions"/"median of $rounds rounds"}
-    "$RT_ROOT/scripts/plot.sh" --tsv "$run/gil_convoy_new.tsv" --out "$run/gil_convoy" \
+    convoy_caption=${caption/"median of $repetitions repetitions, bars: quartiles"/"geometric mean of $rounds rounds' slowdowns, bars: their quartiles"}
+    "$RT_ROOT/scripts/plot.sh" --tsv "$run/gil_convoy_new.tsv" --out "$run/gil_convoy" --center geomean \
         --title "the convoy effect, new GIL: an always-ready I/O thread's slowdown beside CPU-bound threads" \
         --ylabel "I/O ops/s alone / ops/s beside them (log)" --logy --cores 0 --pus 0 \
         --xlabel "switch interval, us (log2)" --caption "$convoy_caption" || status=1
@@ -658,7 +659,7 @@ if [ -r "$run/bench_gil.json" ]; then
             rt_atomic_write "$run/${cp}_cpu_speedup.tsv"
         cp_tsv --metric io_ops_per_second --x cpu --match "^$cp/convoy/" |
             rt_atomic_write "$run/${cp}_convoy_ops.tsv"
-        "$RT_ROOT/scripts/slowdown.sh" "$run/${cp}_convoy_ops.tsv" |
+        "$RT_ROOT/scripts/slowdown.sh" "$run/${cp}_gil.json" |
             rt_atomic_write "$run/${cp}_convoy_slowdown.tsv"
         cp_tsv --metric items_per_second --match "^$cp/sleep/" | rt_atomic_write "$run/${cp}_sleep.tsv"
         "$RT_ROOT/scripts/speedup.sh" --pus "$pus" --capacity "${cap_low:-$pus}" --cpu '^$' \
@@ -670,7 +671,7 @@ if [ -r "$run/bench_gil.json" ]; then
         version=$(jq -r .context.python "$run/cpython_gil.json")
         { cat "$run/gil_convoy_slowdown.tsv"; tail -n +2 "$run/cpython_convoy_slowdown.tsv"; } |
             awk -F'\t' 'NR == 1 || $1 ~ /threads-new/' | rt_atomic_write "$run/convoy_emulated_vs_real.tsv"
-        "$RT_ROOT/scripts/plot.sh" --tsv "$run/convoy_emulated_vs_real.tsv" --out "$run/convoy_emulated_vs_real" \
+        "$RT_ROOT/scripts/plot.sh" --tsv "$run/convoy_emulated_vs_real.tsv" --out "$run/convoy_emulated_vs_real" --center geomean \
             --title "the convoy effect, new GIL: emulated and real CPython $version" \
             --ylabel "I/O ops/s alone / ops/s beside K CPU threads (log)" --logy --cores 0 --pus 0 \
             --xlabel "switch interval, us (log2)" --caption "$convoy_caption" || status=1
@@ -681,7 +682,8 @@ if [ -r "$run/bench_gil.json" ]; then
         "$RT_ROOT/scripts/plot.sh" --tsv "$run/convoy_latency_cdf.tsv" --out "$run/convoy_latency_cdf" \
             --title "echo round trips, new GIL, $RT_CDF_INTERVAL_US us interval: alone and beside a CPU thread" \
             --ylabel "fraction of operations faster" --cores 0 --pus 0 \
-            --xlabel "I/O operation latency, us (log2)" --caption "$convoy_caption" || status=1
+            --xlabel "I/O operation latency, us (log2)" \
+            --caption "${caption/"median of $repetitions repetitions"/"median of $rounds rounds"}" || status=1
     fi
 fi
 

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # plot.sh - draw a long TSV (from json2tsv.sh) as PNG and SVG: the median
-# of the repetitions against workers on a log2 axis, inter-quartile bars,
-# one line per series, dotted markers at the core and PU counts.
+# of the repetitions (or the column --center names: slowdown.sh's geomean)
+# against workers on a log2 axis, inter-quartile bars, one line per series,
+# dotted markers at the core and PU counts.
 # usage: plot.sh --tsv F --out BASE --title T --ylabel Y [--logy|--logy2]
 #                [--cores N] [--pus N] [--caption TEXT] [--xlabel X]
 #                [--linear-x] [--ideal] [--capacity C] [--binary-x]
+#                [--center median|geomean]
 source "$(dirname "$0")/lib/common.sh"
 
 tsv="" out="" title="" ylabel="" logy=0 cores=0 pus=0 caption="" xlabel=workers logx=1 ideal=0
-capacity=0 binaryx=0
+capacity=0 binaryx=0 center=median
 need() { [ $# -ge 2 ] || rt_usage_error "$1: missing value"; }
 while [ $# -gt 0 ]; do
     case $1 in
@@ -26,8 +28,9 @@ while [ $# -gt 0 ]; do
     --ideal) ideal=1; shift ;;
     --binary-x) binaryx=1; shift ;;
     --capacity) need "$@"; capacity=$2; shift 2 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
-    *) rt_usage_error "unknown argument '$1'; valid: --tsv --out --title --ylabel --logy --logy2 --cores --pus --caption --xlabel --linear-x --ideal --capacity --binary-x" ;;
+    --center) need "$@"; center=$2; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) rt_usage_error "unknown argument '$1'; valid: --tsv --out --title --ylabel --logy --logy2 --cores --pus --caption --xlabel --linear-x --ideal --capacity --binary-x --center" ;;
     esac
 done
 [ -r "$tsv" ] || rt_usage_error "--tsv: '$tsv' is not a readable file"
@@ -37,11 +40,14 @@ done
 [[ $capacity =~ ^[0-9]+(\.[0-9]+)?$ ]] || rt_usage_error "--capacity: '$capacity' is not a number; valid: >= 0"
 [ "$ideal" -eq 0 ] || [ "$pus" -gt 0 ] || rt_usage_error "--ideal: needs --pus"
 [ "$(wc -l <"$tsv")" -ge 2 ] || rt_usage_error "--tsv: '$tsv' has no data rows"
+[[ $center =~ ^(median|geomean)$ ]] || rt_usage_error "--center: '$center' is not a column; valid: median, geomean"
+header=$(head -n 1 "$tsv")
+[[ $'\t'$header$'\t' == *$'\t'$center$'\t'* ]] || rt_usage_error "--center: '$tsv' has no column '$center'"
 
 series=$(tail -n +2 "$tsv" | cut -f1 | awk '!seen[$0]++' | tr '\n' ' ')
 esc() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
 gnuplot -e "tsv=\"$(esc "$tsv")\"; out=\"$(esc "$out")\"; title=\"$(esc "$title")\";
             ylabel=\"$(esc "$ylabel")\"; caption=\"$(esc "$caption")\"; logy=$logy;
             xlabel=\"$(esc "$xlabel")\"; logx=$logx; ideal=$ideal; capacity=$capacity; binaryx=$binaryx;
-            cores=$cores; pus=$pus; series=\"$series\"" \
+            cores=$cores; pus=$pus; series=\"$series\"; center=\"$center\"" \
         "$RT_ROOT/scripts/lib/scaling.gp"

@@ -108,7 +108,8 @@ slowdown_rows() {
 }
 # Every round of one source's compared runs of MODE, as ratio_ci.awk reads
 # them (side e or r): each convoy round beside K CPU threads with the
-# alone round of the same index (the same group run: back to back), each
+# alone round of the same index (the same group run: back to back; their
+# centre the geometric mean, as slowdown.sh's), each
 # CPU-bound 2-thread run's paired speedup (on the team's CPUs, and both
 # threads on one CPU).  Rows of one run name keep the
 # order of the passes on both sides, so an index is one moment of the run.
@@ -131,7 +132,7 @@ rounds() {   # JSON SIDE MODE
                     split(rows[i], f, "\t")
                     if ((f[1], f[2], f[4]) in alone)
                         print "convoy slowdown, " f[1] " beside " f[3] "cpu, " f[2] " us", side, f[4],
-                              alone[f[1], f[2], f[4]], f[5]
+                              alone[f[1], f[2], f[4]], f[5], "geomean"
                 }
             }'
 }
@@ -178,6 +179,8 @@ emulated_vs_real() {
             printf "| %s | %.2f | %.2f | %.2f | %s | %s |\n", $1, e[$1], $2, q, ($1 in ci) ? ci[$1] : "-",
                    t == 0 ? "-" : (q <= t && q >= 1 / t) ? "yes" : "no" }' "$ci" "$e" "$r"
     echo
+    echo "Each side's figure: for a convoy slowdown, the geometric mean over its rounds of the I/O thread's ops/s alone over its ops/s beside the CPU threads, both from one group run (\`scripts/slowdown.sh\`: a round's rate swings by two orders of magnitude, and the median of ten would rest on the middle two); for every other row, the median of its rounds (the CPU-bound ones paired)."
+    echo
     echo "95 % interval: of emulated / real, the central 95 % of 2000 bootstrap resamples of the rounds (\`scripts/lib/ratio_ci.awk\`), each resample drawing the same rounds on both sides (a convoy or CPU-bound round and its real counterpart ran back to back), so the machine's swings from one moment to the next stay paired."
     echo
     awk -F'\t' 'FNR == NR { if ($1 ~ /^convoy/) e[$1] = $2; next }
@@ -219,7 +222,7 @@ gil_summary() {
     echo
     pivot "$run/gil_interval.tsv" x 1 %.2f "mode"
     echo
-    echo "**The convoy effect**: an I/O thread doing always-ready operations, its ops/s alone divided by its ops/s beside K CPU-bound threads (columns: switch interval, µs; threads-old and processes at the default):"
+    echo "**The convoy effect**: an I/O thread doing always-ready operations, its ops/s alone divided by its ops/s beside K CPU-bound threads, round by round, the geometric mean of the rounds (columns: switch interval, µs; threads-old and processes at the default):"
     echo
     pivot "$run/gil_convoy_slowdown.tsv" x 1 %.1f "op/mode/CPU threads beside"
     echo

@@ -116,8 +116,12 @@ if command -v python3 >/dev/null; then
         END { for (i = 1; i <= 3; i++) printf "%s ", s[i] }' "$T_TMP/bench.log")
     ok "the CPU-bound runs, emulated and real, back to back twice a pass, in turn first (got: $order)" \
         test "$order" = "ERRE REER ERRE "
-    ok "the convoy plots count their rounds (3 passes x 2)" \
-        grep -q "median of 6 rounds" "$run/convoy_emulated_vs_real.svg"
+    ok "the convoy plots count their rounds (3 passes x 2), whose slowdowns' geometric mean they draw" \
+        grep -q "geometric mean of 6 rounds" "$run/convoy_emulated_vs_real.svg"
+    ok "the latency distribution, the median of as many" grep -q "median of 6 rounds" "$run/convoy_latency_cdf.svg"
+    ok "the slowdown TSVs' centre is the geometric mean, over 6 rounds" \
+        test "$(awk -F'\t' 'NR == 1 { print $6 } $1 == "cpython/echo/threads-new/beside-1cpu" && $2 == 5000 { print $3 }' \
+                "$run/cpython_convoy_slowdown.tsv" | tr '\n' ' ')" = "geomean 6 "
     cplan=$(jq -r '[.benchmarks[] | select(.run_name | test("^gil/convoy/read1/threads-new/i500/cpu:2/")) | .label
                     | capture("plan=(?<p>[0-9,]+)").p][0]' "$run/bench_gil.json")
     jq_ok "the real convoy's threads pinned where the emulated ones ran ($cplan)" "$run/cpython_gil.json" \

@@ -18,6 +18,9 @@ awk 'BEGIN { srand(7); OFS = "\t"
         print "noisy", "e", i, a, b;  print "noisy", "r", i, 1000 * (1 + rand()), 10 * exp(3 * rand())
         if (i < 10) print "uneven", "e", i, a, b; print "uneven", "r", i, a, b
         print "emulated only", "e", i, a, b
+        print "gdouble", "e", i, a, b / 2, "geomean"; print "gdouble", "r", i, a, b, "geomean"
+        print "gnoisy", "e", i, a, b, "geomean"
+        print "gnoisy", "r", i, 1000 * (1 + rand()), 10 * exp(3 * rand()), "geomean"
     } }' >"$T_TMP/rounds.tsv"
 ci "$T_TMP/rounds.tsv" >"$T_TMP/ci.tsv"
 line() { awk -F'\t' -v l="$1" '$1 == l { print $2, $3 }' "$T_TMP/ci.tsv"; }
@@ -36,6 +39,17 @@ ok "noisy rounds: an interval around the point ($lo < $point < $hi)" \
 read -r lo hi <<<"$(line uneven)"
 ok "9 emulated rounds against 10 real: drawn apart, still an interval ($lo .. $hi)" \
     awk -v lo="$lo" -v hi="$hi" 'BEGIN { exit !(lo > 0 && lo < hi) }'
+# The convoy's centre (slowdown.sh): geometric means instead of medians.
+ok "geomean: emulated beside rate half of real's in every round: exactly 2 (got: $(line gdouble))" \
+    test "$(line gdouble)" = "2 2"
+gpoint=$(awk -F'\t' '$1 == "gnoisy" { la[$2] += log($4); lb[$2] += log($5) }
+    END { print exp((la["e"] - lb["e"] - la["r"] + lb["r"]) / 10) }' "$T_TMP/rounds.tsv")
+read -r lo hi <<<"$(line gnoisy)"
+ok "geomean: noisy rounds, an interval around the ratio of geometric means ($lo < $gpoint < $hi)" \
+    awk -v lo="$lo" -v p="$gpoint" -v hi="$hi" 'BEGIN { exit !(lo < p && p < hi && hi / lo > 1.5) }'
+# The same rounds under the median: another interval (the centre is used).
+ok "and the median's interval of the same rounds differs" \
+    test "$(line gnoisy)" != "$(sed 's/\tgeomean$//' "$T_TMP/rounds.tsv" | ci | awk -F'\t' '$1 == "gnoisy" { print $2, $3 }')"
 ok "a label one side lacks has no interval" test -z "$(line 'emulated only')"
 # The same rounds, the label moved to the end and renamed: the same interval.
 { grep -v '^noisy' "$T_TMP/rounds.tsv"; grep '^noisy' "$T_TMP/rounds.tsv" | sed 's/^noisy/moved/'; } |

@@ -1,11 +1,14 @@
 # ratio_ci.awk - bootstrap intervals for summary.sh's emulated / real rows.
 #
 # Input, one line per round (a repetition of one configuration):
-#   label <TAB> side <TAB> index <TAB> num <TAB> den
-# side is e (emulated) or r (real).  A label's statistic on one side is
-# median(num) / median(den) over its rounds: a convoy slowdown is the I/O
-# thread's ops/s alone over its ops/s beside the CPU threads, both from the
-# same round of its group; a CPU-bound ratio is median(paired speedup) / 1.
+#   label <TAB> side <TAB> index <TAB> num <TAB> den [<TAB> centre]
+# side is e (emulated) or r (real); centre is median (the default) or
+# geomean, and a label's first round sets it.  A label's statistic on one
+# side is centre(num) / centre(den) over its rounds: a convoy slowdown is
+# geomean(ops/s alone) / geomean(ops/s beside the CPU threads), both from
+# the same round of its group (slowdown.sh: with as many rounds on both
+# sides, the geometric mean of the per-round slowdowns); a CPU-bound ratio
+# is median(paired speedup) / 1.
 #
 # Output, per label that both sides have, in input order:
 #   label <TAB> lo <TAB> hi
@@ -46,14 +49,29 @@ function median(v, n) {
     return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
 
+# The geometric mean of v[1..n] (all > 0; else -1).
+function geomean(v, n,    i, s) {
+    for (i = 1; i <= n; i++) {
+        if (v[i] <= 0)
+            return -1
+        s += log(v[i])
+    }
+    return exp(s / n)
+}
+
+function centre(how, v, n) {
+    return how == "geomean" ? geomean(v, n) : median(v, n)
+}
+
 # One side's statistic over the rounds pick[1..n] of key k.
-function statistic(k, n,    i, x, y, dx) {
+function statistic(k, n, how,    i, x, y, dx, nx) {
     for (i = 1; i <= n; i++) {
         x[i] = num[k, pick[i]]
         y[i] = den[k, pick[i]]
     }
-    dx = median(y, n)
-    return dx > 0 ? median(x, n) / dx : -1
+    dx = centre(how, y, n)
+    nx = centre(how, x, n)
+    return dx > 0 && nx > 0 ? nx / dx : -1
 }
 
 BEGIN {
@@ -69,6 +87,7 @@ NF >= 5 && ($2 == "e" || $2 == "r") {
     if (!($1 in seen)) {
         seen[$1] = 1
         order[++labels] = $1
+        centre_of[$1] = NF >= 6 && $6 == "geomean" ? "geomean" : "median"
     }
 }
 END {
@@ -83,11 +102,11 @@ END {
         for (b = 1; b <= B; b++) {
             for (i = 1; i <= ne; i++)
                 pick[i] = int(rand() * ne) + 1
-            se = statistic(ke, ne)
+            se = statistic(ke, ne, centre_of[label])
             if (nr != ne)
                 for (i = 1; i <= nr; i++)
                     pick[i] = int(rand() * nr) + 1
-            sr = statistic(kr, nr)
+            sr = statistic(kr, nr, centre_of[label])
             if (se > 0 && sr > 0)
                 q[++got] = se / sr
         }

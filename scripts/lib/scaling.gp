@@ -3,7 +3,8 @@
 # 2: base 2),
 # cores, pus (vertical markers; 0 to omit), caption, xlabel, logx (0/1),
 # ideal (1: draw y = x and y = min(x, pus)), capacity (> 0: a horizontal
-# line at the measured parallel capacity), binaryx (1: x ticks as 1Ki, 1Mi).
+# line at the measured parallel capacity), binaryx (1: x ticks as 1Ki, 1Mi),
+# center (the column drawn: median, or slowdown.sh's geomean).
 set datafile separator "\t"
 set datafile columnheaders
 set termoption noenhanced
@@ -29,7 +30,7 @@ if (pus > 0 && pus != cores) { set arrow 2 from pus, graph 0 to pus, graph 1 noh
 stats tsv using 2 nooutput
 if (logx) { set xrange [STATS_min / 1.3 : STATS_max * 1.3] } else {
     pad = (STATS_max - STATS_min) * 0.05; set xrange [STATS_min - pad : STATS_max + pad] }
-plotcmd = "plot for [s in series] tsv using 2:(strcol(1) eq s ? column('median') : NaN):'q1':'q3' with yerrorlines title s noenhanced"
+plotcmd = "plot for [s in series] tsv using 2:(strcol(1) eq s ? column(center) : NaN):'q1':'q3' with yerrorlines title s noenhanced"
 if (ideal) { plotcmd = plotcmd . ", x title 'ideal for waiting work: N' lc rgb '#888888' dt 2 lw 1, (x < pus ? x : pus) title sprintf('ideal for computing: min(N, %d PUs)', pus) lc rgb '#444444' dt 3 lw 1.5" }
 if (capacity > 0) { plotcmd = plotcmd . sprintf(", %g title sprintf('measured capacity %.2f', capacity) lc rgb '#CC79A7' dt 4 lw 1.5", capacity) }
 set terminal pngcairo size 1100,650 font "Liberation Sans,11"
