@@ -25,7 +25,8 @@
  * team's PUs in turn (team/rounds.h), and the team's rate over it, the
  * speedup the VM's drift does not bend; solo_pus and solo_spread say how
  * many PUs the reference sampled and how far apart their speeds were.
- * Each run reports items_per_second (or io_ops_per_second), the GIL's
+ * Each run reports items_per_second (or io_ops_per_second, and
+ * io_cpu_ns_per_op: the I/O thread's CPU time per operation), the GIL's
  * acquisitions, hand-offs, drop requests and forced-switch waits per
  * second, time waiting for the GIL (p50, p99, max), I/O operation latency
  * (p50, p99, fraction over 1 ms, and the distribution as io_le_<E>ns: the
@@ -115,9 +116,9 @@ static rt_flag flags[] = {
     { "io-units-per-op", RT_FLAG_INT, &io_units_per_op, 0, 1e9, NULL,
       "convoy: units of bytecode between two I/O operations (the loop and the call)", false },
     { "io-op-ns", RT_FLAG_STRING, &io_op_ns_text, 0, 0, NULL,
-      "convoy: real CPython's loop, ns per operation alone, as op=ns pairs (read1=2300,echo=36000); "
-      "a named op's units between operations are sized to it instead of --io-units-per-op "
-      "(none: no op)", false },
+      "convoy: real CPython's loop alone, the I/O thread's CPU ns per operation (cpython_gil.py "
+      "--print-io-op-ns), as op=ns pairs (read1=700,echo=25000); a named op's units between "
+      "operations are sized to it instead of --io-units-per-op (none: no op)", false },
     { "old-io-op-ns", RT_FLAG_STRING, &old_io_op_ns_text, 0, 0, NULL,
       "the same for the old GIL: a 2.x loop (none: no op)", false },
     { "io-polls-per-op", RT_FLAG_INT, &io_polls_per_op, 1, 1e6, NULL,
@@ -174,6 +175,7 @@ static void add_report(rt_gil_report *a, const rt_gil_report *b)
 {
     rt_gil_stats_add(&a->gil, &b->gil);
     a->io_ops += b->io_ops;
+    a->io_cpu_ns += b->io_cpu_ns;
     a->io_over_1ms += b->io_over_1ms;
     if (b->io_max_ns > a->io_max_ns)
         a->io_max_ns = b->io_max_ns;
@@ -231,6 +233,8 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
     if (e->job == RT_GJ_CONVOY) {
         const rt_gil_report *r = &t->sum;
         rt_counter(st, "io_ops_per_second", (double)r->io_ops / s, RT_COUNTER_DEFAULT);
+        rt_counter(st, "io_cpu_ns_per_op", r->io_ops ? (double)r->io_cpu_ns / (double)r->io_ops : 0,
+                   RT_COUNTER_DEFAULT);
         rt_latency_counters(st, "io", r->io_hist, r->io_ops, r->io_max_ns);
         rt_counter(st, "io_over_1ms_fraction",
                    r->io_ops ? (double)r->io_over_1ms / (double)r->io_ops : 0, RT_COUNTER_DEFAULT);
@@ -243,15 +247,22 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
 /* ---- the bytecode between two I/O operations --------------------------------------- */
 
 /* With --io-op-ns (--old-io-op-ns for the old GIL), the I/O thread's loop
- * takes as long per operation as real CPython's: a calibration round of the
- * I/O thread alone with 0 and with IO_CALIBRATION_UNITS units between its
- * operations gives a line, ns per operation against units (the operation's
- * own cost, and what a unit costs inside that loop), and the units between
- * two operations are read off it at the real loop's time.  Sized once per
- * mode and operation, at its first run, so that each process (each
- * comparison pass) sizes it on the machine as it is then. */
+ * costs as much CPU time per operation as real CPython's (cpython_gil.py
+ * --print-io-op-ns).  Calibration rounds of the I/O thread alone, with 0,
+ * about ten times the target's and again 0 units between its operations,
+ * give a line, the thread's CPU ns per operation against units (the bare
+ * operation's cost, and what a unit costs inside that loop), and the units
+ * between two operations are read off it at the real loop's CPU time.
+ * CPU time, not wall time: an echo round trip
+ * mostly waits for the echo process, without the GIL and without running,
+ * and that wait, which moves by tens of microseconds from one round to the
+ * next on a VM, is not bytecode; the calls' kernel work is on both sides
+ * alike.  Sized once per mode and operation, at its first run, so that
+ * each process (each comparison pass) sizes it on the machine as it is
+ * then. */
 #define IO_CALIBRATION_MS 50
-#define IO_CALIBRATION_UNITS 100
+#define IO_CALIBRATION_TIMES 10                /* the middle round: 10 x the target's units, */
+#define IO_CALIBRATION_UNITS 100               /* at least this many */
 static double io_target_ns[2][RT_IO_OPS];        /* [new, old]; 0: not given */
 static int64_t io_units[MODES][RT_IO_OPS];       /* -1: not sized yet */
 static double old_io_ticks[RT_IO_OPS];           /* 0: not given */
@@ -289,7 +300,7 @@ static void parse_io_targets(const char *flag, const char *text, const char *wha
 }
 
 /* The I/O thread alone for one round with `units` units between
- * operations: its ns per operation, or -1 with the reason in err. */
+ * operations: its CPU ns per operation, or -1 with the reason in err. */
 static double io_op_alone_ns(const experiment *e, const rt_gil_params *gp,
                              const rt_gil_work_config *proto, int64_t units, char *err,
                              size_t errlen)
@@ -311,7 +322,7 @@ static double io_op_alone_ns(const experiment *e, const rt_gil_params *gp,
         rt_round r;
         const rt_gil_shared *sh = rt_team_shared(team);
         if (rt_team_round(team, 1, &r, err, errlen) == 0 && sh->worker[0].io_ops > 0)
-            ns = r.seconds * 1e9 / (double)sh->worker[0].io_ops;
+            ns = (double)sh->worker[0].io_cpu_ns / (double)sh->worker[0].io_ops;
         if (rt_team_stop(team, err, errlen) < 0)
             ns = -1;
     }
@@ -320,7 +331,7 @@ static double io_op_alone_ns(const experiment *e, const rt_gil_params *gp,
 }
 
 /* Units between two operations for this run: --io-units-per-op, or sized
- * to the real loop's time per operation; -1 with the reason in err. */
+ * to the real loop's CPU time per operation; -1 with the reason in err. */
 static int64_t io_units_for(const experiment *e, const rt_gil_params *gp,
                             const rt_gil_work_config *cfg, char *err, size_t errlen)
 {
@@ -328,11 +339,19 @@ static int64_t io_units_for(const experiment *e, const rt_gil_params *gp,
     if (target == 0)
         return io_units_per_op;
     if (io_units[e->mode][e->op] < 0) {
+        /* Enough units that the bare operation's own swings (an echo's
+         * calls' kernel work moves by a tenth from round to round) are
+         * small beside them. */
+        double unit = rt_gil_unit_ns(gp->kind, unit_ns, old_unit_ns);
+        int64_t k = llround(IO_CALIBRATION_TIMES * target / unit);
+        k = k > IO_CALIBRATION_UNITS ? k : IO_CALIBRATION_UNITS;
         double bare = io_op_alone_ns(e, gp, cfg, 0, err, errlen);
-        double more = bare < 0 ? -1 : io_op_alone_ns(e, gp, cfg, IO_CALIBRATION_UNITS, err, errlen);
-        if (more < 0)
+        double more = bare < 0 ? -1 : io_op_alone_ns(e, gp, cfg, k, err, errlen);
+        double again = more < 0 ? -1 : io_op_alone_ns(e, gp, cfg, 0, err, errlen);
+        if (again < 0)
             return -1;
-        double per_unit = (more - bare) / IO_CALIBRATION_UNITS;
+        bare = (bare + again) / 2;                 /* the bare rounds around the other */
+        double per_unit = (more - bare) / (double)k;
         io_units[e->mode][e->op] =
             target > bare && per_unit > 0 ? llround((target - bare) / per_unit) : 0;
     }

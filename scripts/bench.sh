@@ -288,7 +288,8 @@ measure_units() {
     done
 }
 # The convoy's I/O loop, for bench_gil only, is sized the same way: the
-# real loop's ns per operation alone (--io-op-ns, --old-io-op-ns), and under
+# real loop's CPU time per operation alone, its thread's, not its wall time
+# (--io-op-ns, --old-io-op-ns), and under
 # 2.x polled as often as it ticks (--old-io-ticks-per-op, counted with the
 # countdown's); the share of its bytecode between an operation's two calls
 # is python3's opcode count (--io-gap-share, counted once: the loop's code

@@ -32,8 +32,9 @@ summary treat emulated and real alike:
                                       beside K countdown threads,
                                       at switch interval <us> (2.x: i<us> is
                                       only a name; it has no switch interval);
-                                      io_ops_per_second, and the latency CDF
-                                      io_le_<E>ns as bench_gil's
+                                      io_ops_per_second, io_cpu_ns_per_op
+                                      (the I/O thread's CPU time), and the
+                                      latency CDF io_le_<E>ns as bench_gil's
   cpython/sleep/<mode>/workers:N      N threads or processes, --sleep-items
                                       time.sleep(--sleep-us) each
   cpython/mixed/<mode>/wait_pct:P     --mixed-workers threads or processes,
@@ -51,8 +52,9 @@ expression: bench.sh runs each convoy group back to back with its emulated
 rounds.
 --print-unit-ns prints the countdown's ns per iteration and exits: bench.sh
 sizes the emulator's unit with it.  --print-io-op-ns prints the convoy loop's
-ns per operation alone (read1=NS,socketpair=NS,echo=NS) and exits: bench.sh
-sizes the emulated I/O thread's loop with it (bench_gil --io-op-ns).
+CPU ns per operation alone, the I/O thread's CPU time, not its wall time
+(read1=NS,socketpair=NS,echo=NS), and exits: bench.sh sizes the emulated I/O
+thread's loop with it (bench_gil --io-op-ns).
 --print-io-gap-share (3.7+) counts the loop's opcodes per operation and those
 between an operation's two calls (socketpair, echo: send, then recv) and
 prints their share (read1=0,socketpair=S,echo=S): bench.sh puts as much of
@@ -156,6 +158,35 @@ def affinity_calls():
 
 get_affinity, set_affinity = affinity_calls()
 CAN_PIN = set_affinity is not None
+
+
+def thread_clock():
+    """The calling thread's CPU time in seconds, as a function: what it ran,
+    not what it waited (bench_gil's rt_thread_cpu_ns).  time.thread_time
+    where Python has it (3.7+); under 2.x clock_gettime of libc through
+    ctypes; None where neither exists."""
+    if hasattr(time, "thread_time"):
+        return time.thread_time
+    try:
+        import ctypes
+        gettime = ctypes.CDLL(None, use_errno=True).clock_gettime
+    except (ImportError, OSError, AttributeError):
+        return None
+
+    class timespec(ctypes.Structure):
+        _fields_ = [("tv_sec", ctypes.c_long), ("tv_nsec", ctypes.c_long)]
+    CLOCK_THREAD_CPUTIME_ID = 3
+
+    def now():
+        ts = timespec()
+        if gettime(CLOCK_THREAD_CPUTIME_ID, ctypes.byref(ts)) != 0:
+            e = ctypes.get_errno()
+            raise OSError(e, os.strerror(e))
+        return ts.tv_sec + ts.tv_nsec * 1e-9
+    return now
+
+
+thread_cpu = thread_clock()
 
 
 def placement(pins):
@@ -309,6 +340,7 @@ def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
         t.start()
     hist = [0] * 64
     ops = 0
+    cpu0 = thread_cpu() if thread_cpu else 0
     start = clock()
     end = start + ms / 1000.0
     t0 = start
@@ -320,6 +352,7 @@ def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
         t0 = t1
         ops += 1
     elapsed = t0 - start
+    cpu = thread_cpu() - cpu0 if thread_cpu else 0
     loop_ticks = float(loop_ticks - ticker.value) if ticker else 0
     stop.append(True)
     for t in spinners:
@@ -340,6 +373,8 @@ def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
             server.terminate()
             server.join()
     row = {"io_ops_per_second": ops / elapsed}
+    if thread_cpu:
+        row["io_cpu_ns_per_op"] = cpu * 1e9 / ops
     if ticker:
         row["ticks_per_op"] = loop_ticks / ops
     below = sum(hist[:CDF_BUCKETS[0]])
@@ -349,15 +384,17 @@ def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
     return row
 
 
-IO_OP_ROUNDS, IO_OP_ROUND_MS = 3, 50
+IO_OP_ROUNDS, IO_OP_ROUND_MS = 5, 50
 
 
 def io_op_ns(op):
-    """ns per operation of the convoy's I/O loop alone: the median of a few
-    short rounds.  bench_gil --io-op-ns sizes the emulated loop to it."""
-    rates = sorted(convoy(op, NAME_INTERVAL_US, 0, IO_OP_ROUND_MS)["io_ops_per_second"]
-                   for _ in range(IO_OP_ROUNDS))
-    return 1e9 / rates[len(rates) // 2]
+    """The convoy's I/O loop alone: its thread's CPU ns per operation, the
+    median of a few short rounds.  bench_gil --io-op-ns sizes the emulated
+    loop to it.  CPU time, not wall time: an echo round trip mostly waits
+    for the echo process (without the GIL), which is not bytecode."""
+    cpu = sorted(convoy(op, NAME_INTERVAL_US, 0, IO_OP_ROUND_MS)["io_cpu_ns_per_op"]
+                 for _ in range(IO_OP_ROUNDS))
+    return cpu[len(cpu) // 2]
 
 
 # The calls of the convoy's operations, by name: the first, and the second
@@ -454,8 +491,9 @@ def main():
     ap.add_argument("--print-unit-ns", action="store_true",
                     help="print the countdown's ns per iteration (best of a few) and exit")
     ap.add_argument("--print-io-op-ns", action="store_true",
-                    help="print the convoy loop's ns per operation alone, as op=ns pairs "
-                         "(the median of a few short rounds), and exit")
+                    help="print the convoy loop's CPU ns per operation alone (its thread's CPU "
+                         "time, not its wall time), as op=ns pairs (the median of a few short "
+                         "rounds), and exit")
     ap.add_argument("--print-io-gap-share", action="store_true",
                     help="3.7+: print the share of the convoy loop's bytecode between an "
                          "operation's two calls, as op=share pairs, and exit")
@@ -495,6 +533,9 @@ def main():
         print("%.2f" % unit_ns())
         return
     if args.print_io_op_ns:
+        if not thread_cpu:
+            sys.exit("cpython_gil.py: --print-io-op-ns: no thread CPU clock in this Python "
+                     "(time.thread_time, or clock_gettime through ctypes)")
         print(",".join("%s=%.1f" % (op, io_op_ns(op)) for op in OPS))
         return
     if args.print_io_gap_share:

@@ -68,13 +68,29 @@ jq_ok "the old GIL's units are --old-unit-ns long, every other mode's --unit-ns"
      | length == 4 and all'
 jq_ok "context: the units in kernel steps (40 and 20 at 1000 steps/us)" "$T_TMP/u.json" \
     '.context."gil.unit_steps" == "40" and .context."gil.old_unit_steps" == "20"'
-# --io-op-ns sizes the convoy's I/O loop to real CPython's: alone, a read1
-# loop given 20 us per operation takes about that (0.5x to 2x: the claim is
-# about time), with more units than the default; an op it does not name
-# keeps --io-units-per-op; a target below the bare operation's own cost
-# gives 0 units; --old-io-op-ns is the old GIL's alone.
-"$RT_BIN/bench_gil" --io-op-ns=read1=20000 --old-io-op-ns=read1=1 --io-units-per-op=7 \
-    --convoy-ops=read1,socketpair --convoy-intervals-us=5000 --convoy-max-cpu=0 --convoy-ms=50 \
+# A unit lasts --unit-ns: one worker alone, no GIL, on the calibrated
+# kernel (0.67x to 1.5x: the claim is about time).  Units that each
+# started the kernel's chain afresh ran about twice as fast: the CPU
+# overlapped them.
+"$RT_BIN/bench_gil" --unit-ns=40 --cpu-max-workers=1 --cpu-items=20 --units-per-item=5000 \
+    --solo-every=0 --benchmark_filter='^gil/cpu/threads-(none|old)/' --benchmark_min_time=0.001 \
+    --benchmark_repetitions=3 --benchmark_out="$T_TMP/len.json" --benchmark_out_format=json \
+    >/dev/null 2>"$T_TMP/err"
+ok "bench_gil --unit-ns=40 exits 0 ($(tail -n 1 "$T_TMP/err"))" test $? -eq 0
+jq_ok "a unit lasts 40 ns, 0.67x to 1.5x, no GIL and under the old one (median of 3)" "$T_TMP/len.json" \
+    '[.benchmarks[] | select(.run_type == "iteration") | 1e9 / .items_per_second / 5000]
+     | sort | .[length / 2 | floor] | . > 40 / 1.5 and . < 40 * 1.5'
+# --io-op-ns sizes the convoy's I/O loop to real CPython's CPU time per
+# operation: alone, a read1 loop given 20 us per operation runs about that
+# long (0.5x to 2x: the claim is about time; a read of /dev/zero never
+# waits, so its wall time is its CPU time), with more units than the
+# default; an op it does not name keeps --io-units-per-op; a target below
+# the bare operation's own cost gives 0 units; --old-io-op-ns is the old
+# GIL's alone.  An echo round trip mostly waits for the echo process: given
+# 100 us, its loop costs about 100 us of CPU time per operation (sized by
+# wall time, the wait would take most of it), and takes longer than that.
+"$RT_BIN/bench_gil" --io-op-ns=read1=20000,echo=100000 --old-io-op-ns=read1=1 --io-units-per-op=7 \
+    --convoy-ops=read1,socketpair,echo --convoy-intervals-us=5000 --convoy-max-cpu=0 --convoy-ms=50 \
     --benchmark_filter='^gil/convoy/' \
     --benchmark_min_time=0.001 --benchmark_out="$T_TMP/io.json" --benchmark_out_format=json \
     >/dev/null 2>"$T_TMP/err"
@@ -82,12 +98,20 @@ ok "bench_gil --io-op-ns exits 0 ($(tail -n 1 "$T_TMP/err"))" test $? -eq 0
 units='(.label | capture("io_units_per_op=(?<u>[0-9]+)").u | tonumber)'
 jq_ok "read1, new GIL and processes: 20 us per operation alone, 0.5x to 2x, more than 7 units" \
     "$T_TMP/io.json" "[.benchmarks[] | select(.name | test(\"convoy/read1/(threads-new|processes)/\"))
-      | (1e9 / .io_ops_per_second) as \$ns | \$ns > 10000 and \$ns < 40000 and $units > 7]
+      | (1e9 / .io_ops_per_second) as \$ns | \$ns > 10000 and \$ns < 40000 and $units > 7
+        and .io_cpu_ns_per_op > 10000 and .io_cpu_ns_per_op < 40000]
+     | length == 2 and all"
+jq_ok "echo, new GIL and processes: 100 us of CPU time per operation, 0.5x to 2x; the wall time more" \
+    "$T_TMP/io.json" "[.benchmarks[] | select(.name | test(\"convoy/echo/(threads-new|processes)/\"))
+      | .io_cpu_ns_per_op > 50000 and .io_cpu_ns_per_op < 200000
+        and 1e9 / .io_ops_per_second > .io_cpu_ns_per_op]
      | length == 2 and all"
 jq_ok "read1, old GIL: 1 ns is below the bare operation's cost: 0 units" "$T_TMP/io.json" \
     "[.benchmarks[] | select(.name | test(\"convoy/read1/threads-old/\")) | $units == 0] | length == 1 and all"
 jq_ok "socketpair, not named: --io-units-per-op's 7 units, in every mode" "$T_TMP/io.json" \
     "[.benchmarks[] | select(.name | test(\"convoy/socketpair/\")) | $units == 7] | length == 3 and all"
+jq_ok "echo, old GIL, not named by --old-io-op-ns: 7 units" "$T_TMP/io.json" \
+    "[.benchmarks[] | select(.name | test(\"convoy/echo/threads-old/\")) | $units == 7] | length == 1 and all"
 # Under the old GIL the I/O thread offers the GIL up at every check
 # interval of its polls' ticks, not of its time: alone, with a check
 # interval of 10 ticks (a release once the ticker falls below 0) and 1 tick

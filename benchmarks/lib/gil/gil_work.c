@@ -26,7 +26,7 @@ typedef struct pythread {
     int64_t to_poll;           /* units left before the next eval-breaker poll */
     int fd[2];                 /* the convoy's I/O descriptors */
     int64_t gap_units;         /* rt_gil_io_gap_units, once: not in the timed loop */
-    uint64_t sink;             /* keeps the kernel's results alive */
+    uint64_t chain;            /* the kernel's state: every unit continues it */
 } pythread;
 
 size_t rt_gil_shared_bytes(int workers)
@@ -73,6 +73,7 @@ static int gil_init(rt_worker *w)
     rt_gil_thread_init(&p->t, c->gil);
     p->to_poll = c->poll_every;
     p->gap_units = rt_gil_io_gap_units(c);
+    p->chain = rt_cpu_seed((uint64_t)w->index);
     return io_open(w, p);
 }
 
@@ -89,12 +90,22 @@ static void gil_fini(rt_worker *w)
     w->state = NULL;
 }
 
+/* n units of bytecode without a poll.  Every unit continues one dependent
+ * chain of the kernel, as rt_cpu_steps_per_us timed it, so a unit lasts
+ * unit_ns: units started afresh (rt_cpu_item) are independent, and the CPU
+ * overlaps two or three of them, which made a unit about half as long. */
+static void units(const rt_gil_work_config *c, pythread *p, int64_t n)
+{
+    for (int64_t u = 0; u < n; u++)
+        p->chain = rt_cpu_steps(p->chain, c->unit_steps);
+}
+
 /* n units of bytecode, polling the eval breaker every poll_every units,
  * counted across calls as an eval loop would. */
-static void compute(const rt_gil_work_config *c, pythread *p, int64_t units, int64_t seed)
+static void compute(const rt_gil_work_config *c, pythread *p, int64_t n)
 {
-    for (int64_t u = 1; u <= units; u++) {
-        p->sink += rt_cpu_item((uint64_t)(seed + u), c->unit_steps);
+    for (int64_t u = 1; u <= n; u++) {
+        units(c, p, 1);
         if (--p->to_poll == 0) {
             p->to_poll = c->poll_every;
             rt_gil_poll(&p->t);
@@ -115,8 +126,7 @@ int64_t rt_gil_io_gap_units(const rt_gil_work_config *c)
  * thread woken by the first call's release finds it taken. */
 static void between_calls(const rt_gil_work_config *c, pythread *p)
 {
-    for (int64_t u = 0; u < p->gap_units; u++)
-        p->sink += rt_cpu_item((uint64_t)u, c->unit_steps);
+    units(c, p, p->gap_units);
 }
 
 /* What a Python loop does between two I/O operations: io_units_per_op units
@@ -128,10 +138,11 @@ static void between_calls(const rt_gil_work_config *c, pythread *p)
 static void between_ops(const rt_gil_work_config *c, pythread *p)
 {
     int64_t polls = c->io_polls_per_op, done = 0;
-    int64_t units = c->io_units_per_op - p->gap_units;
+    int64_t n = c->io_units_per_op - p->gap_units;
     for (int64_t k = 1; k <= polls; k++) {
-        for (int64_t upto = units * k / polls; done < upto; done++)
-            p->sink += rt_cpu_item((uint64_t)done, c->unit_steps);
+        int64_t upto = n * k / polls;
+        units(c, p, upto - done);
+        done = upto;
         rt_gil_poll(&p->t);
     }
 }
@@ -177,10 +188,10 @@ static int convoy(rt_worker *w, pythread *p, rt_gil_report *rep)
     rt_gil_shared *sh = w->shared;
     if (w->index != 0) {
         while (!__atomic_load_n(&sh->convoy_done, __ATOMIC_ACQUIRE))
-            compute(c, p, 1, w->index);
+            compute(c, p, 1);
         return 0;
     }
-    int64_t end = rt_now_ns() + c->convoy_ns;
+    int64_t end = rt_now_ns() + c->convoy_ns, cpu0 = rt_thread_cpu_ns();
     int rc = 0;
     for (int64_t t0 = rt_now_ns(); t0 < end && rc == 0;) {
         between_ops(c, p);
@@ -189,6 +200,7 @@ static int convoy(rt_worker *w, pythread *p, rt_gil_report *rep)
         record_io(rep, t1 - t0);
         t0 = t1;
     }
+    rep->io_cpu_ns += rt_thread_cpu_ns() - cpu0;
     __atomic_store_n(&sh->convoy_done, 1, __ATOMIC_RELEASE);
     if (rc < 0)
         snprintf(w->err, w->errlen, "convoy: %s failed: %s", rt_io_op_names[c->io_op],
@@ -210,7 +222,7 @@ static int gil_run(rt_worker *w)
         rc = convoy(w, p, rep);
     } else {
         for (int64_t i = w->first; i < w->first + w->count; i++)
-            compute(c, p, c->units_per_item, i);
+            compute(c, p, c->units_per_item);
         w->checksum += rt_index_checksum(w->first, w->count);
     }
     rt_gil_drop(&p->t);                    /* waiting at the gate releases it */

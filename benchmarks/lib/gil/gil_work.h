@@ -15,7 +15,10 @@
  *   convoy  worker 0 does always-ready I/O operations for convoy_ns, with
  *           io_units_per_op units of work between them, spread over
  *           io_polls_per_op eval-breaker polls, and times each; the other
- *           workers compute until it is done.  Of those units, the share
+ *           workers compute until it is done; it reports its CPU time
+ *           over the loop (what it ran, not what it waited: an echo
+ *           round trip mostly waits for the echo process, without the
+ *           GIL).  Of those units, the share
  *           io_gap_share (rt_gil_io_gap_units) runs between the two calls
  *           of an operation that makes two (socketpair, echo: send, then
  *           recv), holding the GIL as the bytecode between them does
@@ -52,6 +55,7 @@ typedef struct rt_gil_work_config {
 typedef struct rt_gil_report {
     rt_gil_stats gil;
     int64_t io_ops;
+    int64_t io_cpu_ns;                 /* the I/O thread's CPU time over its loop */
     int64_t io_hist[RT_LOG2_BUCKETS];  /* op latency (rt_log2_hist_add) */
     int64_t io_over_1ms;
     int64_t io_max_ns;
