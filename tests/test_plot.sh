@@ -41,4 +41,18 @@ ok "bars.sh without a grouping: exit 2" test $? -eq 2
 "$RT_SOURCE/scripts/plot.sh" --tsv "$f/expected_speedup.tsv" --out "$T_TMP/x" --title t \
     --ylabel y --ideal >/dev/null 2>&1
 ok "--ideal without --pus: exit 2" test $? -eq 2
+# --center: the column drawn (slowdown.sh's TSVs have geomean where others have median).
+printf 'series\tinterval_us\tn\tmean\tstddev\tgeomean\tq1\tq3\tmin\tmax\n' >"$T_TMP/g.tsv"
+printf 'emulated/read1/threads-new/beside-1cpu\t500\t3\t30\t5\t28\t25\t33\t20\t40\n' >>"$T_TMP/g.tsv"
+printf 'emulated/read1/threads-new/beside-1cpu\t5000\t3\t300\t50\t280\t250\t330\t200\t400\n' >>"$T_TMP/g.tsv"
+ok "plot.sh --center geomean on a slowdown TSV" "$RT_SOURCE/scripts/plot.sh" --tsv "$T_TMP/g.tsv" \
+    --out "$T_TMP/g" --title t --ylabel y --logy --center geomean
+ok "and its SVG names the series" grep -q 'emulated/read1/threads-new/beside-1cpu' "$T_TMP/g.svg"
+"$RT_SOURCE/scripts/plot.sh" --tsv "$T_TMP/g.tsv" --out "$T_TMP/m" --title t --ylabel y >/dev/null 2>"$T_TMP/err"
+ok "the default centre, median, on a TSV without it: exit 2, one line naming --center" \
+    test $? -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- "--center: .* has no column 'median'" "$T_TMP/err")" -eq 1
+"$RT_SOURCE/scripts/plot.sh" --tsv "$T_TMP/g.tsv" --out "$T_TMP/m" --title t --ylabel y --center mean \
+    >/dev/null 2>"$T_TMP/err"
+ok "--center mean: exit 2, naming the valid columns" \
+    test $? -eq 2 -a "$(grep -c -- "--center: 'mean' is not a column; valid: median, geomean" "$T_TMP/err")" -eq 1
 t_done
