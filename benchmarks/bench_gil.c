@@ -253,13 +253,12 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
  * give a line, the thread's CPU ns per operation against units (the bare
  * operation's cost, and what a unit costs inside that loop), and the units
  * between two operations are read off it at the real loop's CPU time.
- * CPU time, not wall time: an echo round trip
- * mostly waits for the echo process, without the GIL and without running,
- * and that wait, which moves by tens of microseconds from one round to the
- * next on a VM, is not bytecode; the calls' kernel work is on both sides
- * alike.  Sized once per mode and operation, at its first run, so that
- * each process (each comparison pass) sizes it on the machine as it is
- * then. */
+ * CPU time, not wall time: an echo round trip mostly waits for the echo
+ * process, without the GIL and without running, and that wait, which moves
+ * by tens of microseconds from one round to the next on a VM, is not
+ * bytecode; the calls' kernel work is on both sides alike.  Sized once per
+ * mode and operation, at its first run, so that each process (each
+ * comparison pass) sizes it on the machine as it is then. */
 #define IO_CALIBRATION_MS 50
 #define IO_CALIBRATION_TIMES 10                /* the middle round: 10 x the target's units, */
 #define IO_CALIBRATION_UNITS 100               /* at least this many */
