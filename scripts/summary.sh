@@ -193,6 +193,15 @@ emulated_vs_real() {
             if (pairs) printf "Convoy order: %d of %d pairs of configurations rank the same way emulated and real (%.0f %%).\n\n", same, pairs, 100 * same / pairs
         }' "$e" "$r"
     rm -f "$e" "$r" "$ci"
+    # The machine's parallel capacity beside the comparison: its CPU-bound
+    # rounds include 2 processes against one alone (paired), emulated and
+    # real, in every pass.
+    awk -F'\t' -v e=gil/cpu/processes -v r="$cp/cpu/processes" '
+        FNR > 1 && $2 == 2 && ($1 == e || $1 == r) {
+            s[$1] = sprintf("%.2f (min %.2f, max %.2f, %d rounds)", $6, $9, $10, $3) }
+        END { if ((e in s) && (r in s))
+                  printf "The machine'"'"'s parallel capacity beside the comparison, 2 processes against one alone in its CPU-bound rounds (paired, median): emulated %s, real %s.\n\n", s[e], s[r] }' \
+        "$run/gil_cpu_paired.tsv" "$run/${cp}_cpu_paired.tsv"
     # Only a pinned real run had its reference on every CPU of the team.
     local spread=$run/${cp}_cpu_solo_spread.tsv
     if [ -r "$spread" ] && jq -e '.context.cpu_placement // "" | test("^[0-9]")' "$run/${cp}_gil.json" >/dev/null; then

@@ -77,6 +77,8 @@ if command -v python3 >/dev/null; then
         ok "the comparison has '$row'" grep -q "^| $row |" "$run/SUMMARY.md"
     done
     ok "the comparison ranks the convoy configurations" grep -q '^Convoy order: [0-9]* of [0-9]* pairs' "$run/SUMMARY.md"
+    ok "the machine's capacity beside the comparison: its 6 paired process rounds a side" \
+        grep -qE "^The machine's parallel capacity beside the comparison, .*: emulated [0-9.]+ \(min [0-9.]+, max [0-9.]+, 6 rounds\), real [0-9.]+ \(min [0-9.]+, max [0-9.]+, 6 rounds\)\.$" "$run/SUMMARY.md"
     # Every compared row with a target has its bootstrap interval, low <= high.
     ok "every CPU-bound and convoy row of the comparison has a 95 % interval" \
         test "$(grep -E '^\| (CPU-bound|convoy slowdown)' "$run/SUMMARY.md" |
