@@ -3,7 +3,7 @@
 # gil/convoy/<op>/<mode>/i<interval>/cpu:K runs, or cpython_gil.py's
 # cpython/convoy/...): for every series and K >= 1 CPU threads, the I/O
 # thread's ops/s alone (K = 0) divided by its ops/s beside K CPU threads,
-# round by round, then summed up over the rounds, against the switch
+# round by round, and the geometric mean of those, against the switch
 # interval:
 #   series ("<source>/<op>/<mode>/beside-Kcpu") interval_us n mean stddev geomean q1 q3 min max
 # source is "emulated" for gil/... runs, else the runs' first field
@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --match) [ $# -ge 2 ] || rt_usage_error "--match: missing value; valid: a jq regex on run names"
              match=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     -*) rt_usage_error "unknown flag '$1'; valid: --match" ;;
     *) [ -z "$input" ] || rt_usage_error "one RESULT.json only; usage: slowdown.sh [--match REGEX] RESULT.json"
        input=$1; shift ;;

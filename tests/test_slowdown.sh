@@ -64,4 +64,5 @@ ok "nothing for a series without alone rounds, nor for CPU-bound runs" \
 ok "--match keeps the matching runs" test "$(tail -n +2 "$T_TMP/match.tsv" | cut -f1)" = cpython/read1/threads-new/beside-1cpu
 "$RT_SOURCE/scripts/slowdown.sh" "$T_TMP/none.json" >/dev/null 2>"$T_TMP/err"
 ok "an unreadable input: exit 2, one line" test $? -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1
+ok "--help ends with the usage line" test "$("$RT_SOURCE/scripts/slowdown.sh" --help | tail -n 1 | cut -c1-16)" = "# usage: slowdow"
 t_done
