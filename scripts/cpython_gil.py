@@ -516,7 +516,7 @@ def main():
                          "(convoy/read1/threads-new/i500/cpu:1), matches this regular "
                          "expression (default: all)")
     ap.add_argument("--convoy-ms", type=int, default=200)
-    ap.add_argument("--convoy-min-intervals", type=int, default=20,
+    ap.add_argument("--convoy-min-intervals", type=int, default=60,
                     help="beside CPU threads, a convoy round lasts at least this many "
                          "switch intervals (bench_gil's flag of the same name)")
     ap.add_argument("--intervals-us", default="500,5000,50000")
