@@ -339,8 +339,8 @@ cpython+=(--mixed-workers "$((2 * pus))")
 # One JSON from the main run and its passes (the rows of each repetition
 # are what json2tsv reads; aggregates exist for the main run's only).  The
 # context is the first file's, or with CONTEXT=last the last one's (a real
-# CPython's passes: the convoy's placement is known only once the first
-# convoy group ran, after the first CPU-bound runs).
+# CPython's passes: where a placement is learnt from a pass's emulated
+# runs, the real runs before them ran without it).
 merge_json() {
     local out=$1; shift
     local files=()
@@ -359,9 +359,36 @@ merge_json() {
 # depends on how fast the host wakes its vCPU).  So each
 # group of convoy rounds (one op, mode and interval: K = 0 .. max CPU
 # threads) runs emulated and real back to back, --convoy-repeats times a
-# pass, in turn first (E R R E in odd passes, R E E R in even ones), and
-# the real threads are pinned as the emulated ones (the plan in the label
-# of the group's largest team).
+# pass, in turn first (R E E R in odd passes, E R R E in even ones), and
+# the real threads are pinned as the emulated ones: the plan in the label
+# of the largest convoy team of bench_gil's main run (processes, planned
+# as the threads are), or failing that of the first emulated group run.
+#
+# Each emulated group run's I/O loop is sized to the real loop's CPU time
+# per operation in the latest real run of its group, alone (its cpu:0
+# round's io_cpu_ns_per_op), not to --print-io-op-ns's few short rounds
+# at the start of the pass: the interpreter's loop slows with what else
+# the host runs far more than the emulator's arithmetic (in the run
+# vm-20261204T204611Z read1 took 636 to 675 ns by --print-io-op-ns, and
+# 819 to 1423 ns in the compared rounds alone, while the emulated loop
+# sized to the former took 539 to 678), and a slowdown is the loop's rate
+# alone over its rate beside the CPU threads.  Odd passes start with real
+# so that every emulated run has one; a real run without the figure leaves
+# the pass's --print-io-op-ns sizing.
+declare -A real_alone_json=()
+sized_like_real() {   # GROUP: bench_gil's flag sizing GROUP's loop to its latest real run
+    local json=${real_alone_json[$1]:-} op mode ns
+    [ -n "$json" ] || return 0
+    op=$(cut -d/ -f2 <<<"$1") mode=$(cut -d/ -f3 <<<"$1")
+    ns=$(jq -r '[.benchmarks[] | select(.run_name | test("/cpu:0/")) | .io_cpu_ns_per_op
+                 | select(. != null and . > 0)][0] // empty' "$json" 2>/dev/null) || return 0
+    [ -n "$ns" ] || return 0
+    if [ "$mode" = threads-old ]; then
+        printf -- '--old-io-op-ns=%s=%.1f\n' "$op" "$ns"
+    else
+        printf -- '--io-op-ns=%s=%.1f\n' "$op" "$ns"
+    fi
+}
 convoy_groups() {   # the compared convoy groups, as convoy/<op>/<mode>/i<us>
     "$RT_BIN/bench_gil" "${gil[@]}" --benchmark_list_tests=true --benchmark_filter="$gil_convoy_compared" |
         sed -nE 's|^gil/(convoy/[^/]+/[^/]+/i[0-9]+)/.*|\1|p' | uniq
@@ -397,6 +424,8 @@ compare_passes() {
     local p py plan group groups r rc=0
     mkdir -p "$run/passes"
     groups=$(convoy_groups) || { rt_log "racetrack: bench_gil could not list its convoy runs"; return 1; }
+    plan=$(label_plan "$run/bench_gil.json" '^gil/convoy/')
+    [ -z "$plan" ] || convoy_pin=(--convoy-cpus "$plan")
     for p in $(seq "$repetitions"); do
         step "comparison pass $p: emulated and ${pythons[*]}, interleaved"
         if [ $compare_scaling -eq 1 ]; then
@@ -430,18 +459,20 @@ compare_passes() {
             name=${name//\//.}
             py=$(python_for "$(cut -d/ -f3 <<<"$group")")
             for r in $(seq "$convoy_repeats"); do
-                if [ -n "$py" ] && [ $(((p + r) % 2)) -eq 1 ]; then
-                    real_gil "$py" "$py.$p.$name.$r" --filter "^$group/" || rc=1
+                if [ -n "$py" ] && [ $(((p + r) % 2)) -eq 0 ]; then
+                    real_gil "$py" "$py.$p.$name.$r" --filter "^$group/" &&
+                        real_alone_json[$group]=$run/passes/$py.$p.$name.$r.json || rc=1
                 fi
                 OUT=passes/bench_gil.$p.$name.$r run_bench bench_gil "${once[@]}" \
                     --benchmark_min_time="$min_time" "${gil[@]}" "${units[@]}" "${io_units[@]}" \
-                    --benchmark_filter="^gil/$group/" || rc=1
+                    $(sized_like_real "$group") --benchmark_filter="^gil/$group/" || rc=1
                 if [ ${#convoy_pin[@]} -eq 0 ]; then
                     plan=$(label_plan "$run/passes/bench_gil.$p.$name.$r.json" "^gil/$group/")
                     [ -z "$plan" ] || convoy_pin=(--convoy-cpus "$plan")
                 fi
-                if [ -n "$py" ] && [ $(((p + r) % 2)) -eq 0 ]; then
-                    real_gil "$py" "$py.$p.$name.$r" --filter "^$group/" || rc=1
+                if [ -n "$py" ] && [ $(((p + r) % 2)) -eq 1 ]; then
+                    real_gil "$py" "$py.$p.$name.$r" --filter "^$group/" &&
+                        real_alone_json[$group]=$run/passes/$py.$p.$name.$r.json || rc=1
                 fi
             done
         done

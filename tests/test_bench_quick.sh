@@ -94,8 +94,8 @@ if command -v python3 >/dev/null; then
         ".context.cpu_placement == \"$plan\""
     ok "the summary says so" grep -q "real CPU-bound workers pinned as the emulated ones (CPUs $plan)" "$run/SUMMARY.md"
     # The convoy: each group (op, interval) emulated and real back to back,
-    # twice a pass (--convoy-repeats 2), in turn first: E R R E in odd
-    # passes, R E E R in even ones; the real threads pinned as the emulated
+    # twice a pass (--convoy-repeats 2), in turn first: R E E R in odd
+    # passes, E R R E in even ones; the real threads pinned as the emulated
     # group's largest team.
     pairs=$(awk '
         /comparison pass [0-9]+/ { match($0, /comparison pass [0-9]+/); p = substr($0, RSTART + 16, RLENGTH - 16) + 0 }
@@ -104,7 +104,7 @@ if command -v python3 >/dev/null; then
             k = $0 ~ /^racetrack: +bench_gil / ? "emulated" : "real"
             if (half == "") { half = k; hg = g; hp = p; next }
             r = ++seen[p, g]
-            if (g == hg && p == hp && half != k && half == ((p + r) % 2 ? "real" : "emulated")) good++; else bad++
+            if (g == hg && p == hp && half != k && half == ((p + r) % 2 ? "emulated" : "real")) good++; else bad++
             half = ""
         }
         END { printf "%d %d%s\n", good, bad, half != "" ? " unpaired" : "" }' "$T_TMP/bench.log")
@@ -128,6 +128,26 @@ if command -v python3 >/dev/null; then
                     | capture("plan=(?<p>[0-9,]+)").p][0]' "$run/bench_gil.json")
     jq_ok "the real convoy's threads pinned where the emulated ones ran ($cplan)" "$run/cpython_gil.json" \
         ".context.convoy_placement == \"$cplan\" and (\"$cplan\" | split(\",\") | length) == 3"
+    jq_ok "every real convoy run pinned so, the first (before any emulated group) too" \
+        <(jq -s '[.[].context.convoy_placement]' "$run"/passes/python3.*.threads-new.i*.json) \
+        "length == 36 and all(. == \"$cplan\")"
+    # Each emulated group run's loop sized to the latest real run of its
+    # group alone (cpu:0's io_cpu_ns_per_op): in a pass whose repeat r
+    # starts with real ((p + r) even), that one; else the one just before.
+    sized=0 unsized=""
+    for g in read1.threads-new.i500 socketpair.threads-new.i5000 echo.threads-new.i500; do
+        last=""
+        for pr in 1.1 1.2 2.1 2.2 3.1 3.2; do
+            [ $(((${pr%.*} + ${pr#*.}) % 2)) -eq 0 ] && last=$run/passes/python3.${pr%.*}.$g.${pr#*.}.json
+            want="${g%%.*}=$(jq -r '.benchmarks[] | select(.run_name | test("/cpu:0/")) | .io_cpu_ns_per_op' "$last" |
+                             xargs printf '%.1f')"
+            got=$(jq -r '.context["param.io-op-ns"]' "$run/passes/bench_gil.${pr%.*}.$g.${pr#*.}.json")
+            [ "$got" = "$want" ] && sized=$((sized + 1)) || unsized+=" $g.$pr:$got/$want"
+            [ $(((${pr%.*} + ${pr#*.}) % 2)) -eq 1 ] && last=$run/passes/python3.${pr%.*}.$g.${pr#*.}.json
+        done
+    done
+    ok "each emulated convoy run sized to the latest real run of its group alone (got $sized of 18;$unsized)" \
+        test "$sized" -eq 18
     ok "and how far apart the real team's CPUs were" \
         grep -qE "^The real 2-thread run's CPUs, one thread alone on each: .* [0-9]+\.[0-9]{2} \(median\)\.$" "$run/SUMMARY.md"
     jq_ok "the real solo worker ran on each CPU of the team in turn" "$run/cpython_gil.json" \
