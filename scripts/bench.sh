@@ -370,11 +370,11 @@ merge_json() {
 # at the start of the pass: the interpreter's loop slows with what else
 # the host runs far more than the emulator's arithmetic (in the run
 # vm-20261204T204611Z read1 took 636 to 675 ns by --print-io-op-ns, and
-# 819 to 1423 ns in the compared rounds alone, while the emulated loop
-# sized to the former took 539 to 678), and a slowdown is the loop's rate
+# 807 to 1423 ns in its 30 compared rounds alone, while the emulated loop
+# sized to the former took 508 to 717), and a slowdown is the loop's rate
 # alone over its rate beside the CPU threads.  Odd passes start with real
-# so that every emulated run has one; a real run without the figure leaves
-# the pass's --print-io-op-ns sizing.
+# so that every emulated run has one; a group keeps the pass's
+# --print-io-op-ns sizing until a real run of it has succeeded.
 declare -A real_alone_json=()
 sized_like_real() {   # GROUP: bench_gil's flag sizing GROUP's loop to its latest real run
     local json=${real_alone_json[$1]:-} op mode ns
