@@ -192,6 +192,14 @@ emulated_vs_real() {
             }
             if (pairs) printf "Convoy order: %d of %d pairs of configurations rank the same way emulated and real (%.0f %%).\n\n", same, pairs, 100 * same / pairs
         }' "$e" "$r"
+    # Whether the emulated convoy leans one way: the cells' ratios together.
+    awk -F'\t' 'FNR == NR { if ($1 ~ /^convoy/) e[$1] = $2; next }
+        ($1 in e) && e[$1] > 0 && $2 > 0 {
+            q = e[$1] / $2; s += log(q); n++
+            if (n == 1 || q < lo) lo = q
+            if (q > hi) hi = q
+        }
+        END { if (n) printf "Convoy bias: over its %d cells, emulated / real has a geometric mean of %.2f (lowest %.2f, highest %.2f); 1 is none, above 1 a stronger emulated convoy.\n\n", n, exp(s / n), lo, hi }' "$e" "$r"
     rm -f "$e" "$r" "$ci"
     # The machine's parallel capacity beside the comparison: its CPU-bound
     # rounds include 2 processes against one alone (paired), emulated and

@@ -77,6 +77,14 @@ if command -v python3 >/dev/null; then
         ok "the comparison has '$row'" grep -q "^| $row |" "$run/SUMMARY.md"
     done
     ok "the comparison ranks the convoy configurations" grep -q '^Convoy order: [0-9]* of [0-9]* pairs' "$run/SUMMARY.md"
+    # The bias line: the geometric mean of the new-GIL table's 12 convoy
+    # ratios, as the table prints them (to rounding).
+    bias=$(awk -F'|' '/^\| experiment \| emulated \| real/ { t++ }
+        t == 1 && /^\| convoy slowdown/ { s += log($5); n++ }
+        t == 1 && /^Convoy bias: over its / { split($0, w, " "); got = w[5]; m = w[15] }
+        END { printf "%d %s %.2f", n, got, exp(s / n) - m }' "$run/SUMMARY.md")
+    ok "the comparison's convoy bias: the geometric mean of its 12 cells' ratios (got: cells, cells said, difference = $bias)" \
+        awk -v b="$bias" 'BEGIN { split(b, w, " "); exit !(w[1] == 12 && w[2] == 12 && w[3] >= -0.02 && w[3] <= 0.02) }'
     ok "the machine's capacity beside the comparison: its 6 paired process rounds a side" \
         grep -qE "^The machine's parallel capacity beside the comparison, .*: emulated [0-9.]+ \(min [0-9.]+, max [0-9.]+, 6 rounds\), real [0-9.]+ \(min [0-9.]+, max [0-9.]+, 6 rounds\)\.$" "$run/SUMMARY.md"
     # Every compared row with a target has its bootstrap interval, low <= high.
