@@ -437,9 +437,10 @@ compare_passes() {
         measure_units
         measure_io_ops
         # CPU-bound: emulated and real back to back, --cpu-repeats times, in
-        # turn first as the convoy's groups; the real workers go where the
-        # emulated ones went (the plan in the label of bench_gil's 2-worker
-        # run; none under --policy none).
+        # turn first (E R R E in odd passes: the first emulated run gives
+        # the plan); the real workers go where the emulated ones went (the
+        # plan in the label of bench_gil's 2-worker run; none under
+        # --policy none).
         for r in $(seq "$cpu_repeats"); do
             [ $(((p + r) % 2)) -eq 0 ] || real_cpu "$p.cpu.$r" || rc=1
             OUT=passes/bench_gil.$p.cpu.$r run_bench bench_gil "${once[@]}" \

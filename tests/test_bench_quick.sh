@@ -118,7 +118,7 @@ if command -v python3 >/dev/null; then
         END { printf "%d %d%s\n", good, bad, half != "" ? " unpaired" : "" }' "$T_TMP/bench.log")
     ok "the new-GIL convoy's 6 groups ran emulated and real back to back, twice in each of 3 passes, in turn first (got: good bad = $pairs)" \
         test "$pairs" = "36 0"
-    # The CPU-bound runs the same way: E R R E in odd passes, R E E R in even.
+    # The CPU-bound runs alike, emulated first: E R R E in odd passes, R E E R in even.
     order=$(awk -v e='--benchmark_filter=^gil/(cpu|cpu_one_pu)/' -v r='--filter ^cpu(_one_pu)?/' '
         /comparison pass [0-9]+/ { match($0, /comparison pass [0-9]+/); p = substr($0, RSTART + 16, RLENGTH - 16) + 0 }
         /^racetrack: +bench_gil / && index($0, e) { s[p] = s[p] "E" }
