@@ -83,6 +83,10 @@ typedef struct rt_gil_stats {
     int64_t wait_hist[RT_LOG2_BUCKETS];
 } rt_gil_stats;
 
+/* What threads write often sits this far apart: a cache line pair, which
+ * the adjacent-line prefetcher moves as one (as bench_ipc's lanes). */
+#define RT_GIL_APART_BYTES 128
+
 typedef struct rt_gil {
     rt_gil_params p;
     /* new */
@@ -94,9 +98,12 @@ typedef struct rt_gil {
     pthread_mutex_t switch_mutex;
     pthread_cond_t switch_cond;
     int drop_request;          /* the eval breaker's bit, interpreter-wide (<= 3.12) */
-    /* old */
-    sem_t lock;
-    int64_t ticker;            /* _Py_Ticker: decremented only by the holder */
+    /* old: the lock and the ticker apart, as in 2.7 (a sem_t on the heap,
+     * _Py_Ticker in libpython's .bss): on one line, the holder's decrement
+     * at every unit takes it from under a waiter's sem_wait, which real
+     * 2.7 does not suffer. */
+    _Alignas(RT_GIL_APART_BYTES) sem_t lock;
+    _Alignas(RT_GIL_APART_BYTES) int64_t ticker;   /* _Py_Ticker: decremented by the holder */
 } rt_gil;
 
 typedef struct rt_gil_thread {
