@@ -21,9 +21,10 @@
 
 const char *const rt_io_op_names[] = { "read1", "socketpair", "echo", NULL };
 
-/* A Python thread.  Each is apart from the others, as CPython's thread
- * states are: a CPU thread writes its own at every unit, and sharing a
- * line with the I/O thread's made the old GIL's convoy beside one CPU
+/* A Python thread.  Each is apart from the others, as what a CPython
+ * thread writes at every bytecode is (its frame, a heap object of its
+ * own): a CPU thread writes its chain at every unit, and sharing a line
+ * with the I/O thread's state made the old GIL's convoy beside one CPU
  * thread bimodal from round to round, and stronger than real 2.7's. */
 typedef struct pythread {
     _Alignas(RT_GIL_APART_BYTES) rt_gil_thread t;
