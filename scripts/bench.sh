@@ -574,8 +574,8 @@ plot_metric bench_counter.json items_per_second "$measured" counter_throughput \
 # Threads vs processes: throughput and speedup per workload, read against
 # the parallel capacity measured before and after the sweeps.
 if [ -r "$run/bench_scaling.json" ] && [ -r "$run/scaling_capacity.json" ]; then
-    read -r cap_before cap_after < <(jq -r '[.before.capacity, .after.capacity]
-        | map(. * 100 | round / 100) | "\(.[0]) \(.[1])"' "$run/scaling_capacity.json")
+    read -r cap_before cap_after < <(jq -r "$RT_JQ_DEFS"'[.before.capacity, .after.capacity]
+        | map(f2) | "\(.[0]) \(.[1])"' "$run/scaling_capacity.json")
     cap_low=$(jq -r '[.before.capacity, .after.capacity] | min' "$run/scaling_capacity.json")
     scaling_caption="$caption; parallel capacity $cap_before before, $cap_after after"
     for w in cpu sleep tcp mixed; do

@@ -88,7 +88,7 @@ reproduce() {
     echo "Reproduce: \`scripts/bench.sh --only $1\` (the whole area, into a new run folder), or $2"
 }
 
-fact() { jq -r "$1" "$run/environment.json"; }
+fact() { jq -r "$RT_JQ_DEFS$1" "$run/environment.json"; }
 
 headline=$(mktemp) body=$(mktemp)
 trap 'rm -f "$headline" "$body"' EXIT
@@ -229,7 +229,7 @@ claim_gil() {
     echo "# racetrack report: $(fact .host), $(fact .date)"
     echo
     fact '"\(.cpu_model), \(.pus) PUs / \(.cores) cores / \(.packages) package(s), SMT \(.smt // "unknown"), virtual machine: \(.virtual), container: \(.container // "none");"'
-    fact '"\(.kernel), \(.compiler), `\(.cflags // "flags unknown")`, Google Benchmark \(.google_benchmark); \(.profile // "unknown") profile, \(.repetitions // "?") repetitions, policy \(.policy // "?"), parallel capacity \(if .capacity then "\(.capacity.before * 100 | round / 100) before, \(.capacity.after * 100 | round / 100) after" else "not measured" end), load \(.load_before) before and \(.load_after) after."'
+    fact '"\(.kernel), \(.compiler), `\(.cflags // "flags unknown")`, Google Benchmark \(.google_benchmark); \(.profile // "unknown") profile, \(.repetitions // "?") repetitions, policy \(.policy // "?"), parallel capacity \(if .capacity then "\(.capacity.before | f2) before, \(.capacity.after | f2) after" else "not measured" end), load \(.load_before) before and \(.load_after) after."'
     [ -e "$run/INCOMPLETE" ] && { echo; echo "**This run is INCOMPLETE**: it was stopped or a benchmark failed; what is here finished, the rest is missing."; }
     echo
     echo "| headline | measured | note |"

@@ -269,7 +269,7 @@ scaling_summary() {
     pus=$(jq -r .pus "$run/scaling_capacity.json")
     reps=$(awk -F'\t' 'NR == 2 { print $3; exit }' "$run/scaling_cpu_throughput.tsv")
     echo
-    jq -r '"**Threads vs processes** (`bench_scaling`, median of '"$reps"' repetitions). Parallel capacity (N threads of a compute kernel against 1): **\(.before.capacity * 100 | round / 100)** of \(.pus) PUs before the sweeps, **\(.after.capacity * 100 | round / 100)** after; read every speedup against it. CPU-bound speedups are each run'"'"'s own: its rate over one worker alone in reference rounds beside the timed ones, on each of the team'"'"'s PUs in turn (`paired_speedup`), which the VM'"'"'s swings of single-PU speed between runs do not bend."' \
+    jq -r "$RT_JQ_DEFS"'"**Threads vs processes** (`bench_scaling`, median of '"$reps"' repetitions). Parallel capacity (N threads of a compute kernel against 1): **\(.before.capacity | f2)** of \(.pus) PUs before the sweeps, **\(.after.capacity | f2)** after; read every speedup against it. CPU-bound speedups are each run'"'"'s own: its rate over one worker alone in reference rounds beside the timed ones, on each of the team'"'"'s PUs in turn (`paired_speedup`), which the VM'"'"'s swings of single-PU speed between runs do not bend."' \
         "$run/scaling_capacity.json"
     echo
     echo "| workload | scaling | items/s, 1 worker: threads / processes | speedup at $pus workers: threads / processes | speedup at the most workers (N): threads / processes | threads / processes at N | quartile ranges at N |"

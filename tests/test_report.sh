@@ -12,7 +12,7 @@ r=$run/REPORT.md
 ok "REPORT.md written" test -s "$r"
 has() { ok "report: $1" grep -qF -- "$2" "$r"; }
 has "machine line" "Test CPU, 2 PUs / 2 cores / 1 package(s), SMT 1"
-has "build and profile line" "full profile, 5 repetitions, policy compact, parallel capacity 1.9 before, 1.8 after"
+has "build and profile line" "full profile, 5 repetitions, policy compact, parallel capacity 1.90 before, 1.80 after"
 for s in '## 1. `counter += 1`' '## 2. Threads for waiting' '## 3. Threads are cheap' '## 4. The GIL'; do
     has "section '$s'" "$s"
 done

@@ -7,6 +7,11 @@ RT_BIN="$RT_BUILD/bin"
 
 rt_log() { printf '%s\n' "$*" >&2; }
 
+# jq definitions for a script's filter to start with.  f2: a non-negative
+# number with two decimals, as printf's %.2f (jq's round / 100 prints 2 for
+# 1.996 and 1.9 for 1.90).
+RT_JQ_DEFS='def f2: . * 100 | round | "\(. / 100 | floor).\(. % 100 | if . < 10 then "0" else "" end)\(. % 100)";'
+
 # One line naming the problem, exit status 2.
 rt_usage_error() {
     printf '%s: %s\n' "$(basename "$0")" "$*" >&2
