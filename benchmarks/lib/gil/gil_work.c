@@ -23,9 +23,9 @@ const char *const rt_io_op_names[] = { "read1", "socketpair", "echo", NULL };
 
 /* A Python thread.  Each is apart from the others, as what a CPython
  * thread writes at every bytecode is (its frame, a heap object of its
- * own): a CPU thread writes its chain at every unit, and sharing a line
- * with the I/O thread's state made the old GIL's convoy beside one CPU
- * thread bimodal from round to round, and stronger than real 2.7's. */
+ * own): a CPU thread writes its chain at every unit, and a line shared
+ * with another thread's state would cross between their CPUs at every
+ * hand-off, a cost that real CPython does not pay. */
 typedef struct pythread {
     _Alignas(RT_GIL_APART_BYTES) rt_gil_thread t;
     int64_t to_poll;           /* units left before the next eval-breaker poll */
