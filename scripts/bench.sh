@@ -389,6 +389,9 @@ sized_like_real() {   # GROUP: bench_gil's flag sizing GROUP's loop to its lates
         printf -- '--io-op-ns=%s=%.1f\n' "$op" "$ns"
     fi
 }
+real_group() {   # PY GROUP OUT: a real run of GROUP into passes/OUT.json, the one to size by
+    real_gil "$1" "$3" --filter "^$2/" && real_alone_json[$2]=$run/passes/$3.json
+}
 convoy_groups() {   # the compared convoy groups, as convoy/<op>/<mode>/i<us>
     "$RT_BIN/bench_gil" "${gil[@]}" --benchmark_list_tests=true --benchmark_filter="$gil_convoy_compared" |
         sed -nE 's|^gil/(convoy/[^/]+/[^/]+/i[0-9]+)/.*|\1|p' | uniq
@@ -461,8 +464,7 @@ compare_passes() {
             py=$(python_for "$(cut -d/ -f3 <<<"$group")")
             for r in $(seq "$convoy_repeats"); do
                 if [ -n "$py" ] && [ $(((p + r) % 2)) -eq 0 ]; then
-                    real_gil "$py" "$py.$p.$name.$r" --filter "^$group/" &&
-                        real_alone_json[$group]=$run/passes/$py.$p.$name.$r.json || rc=1
+                    real_group "$py" "$group" "$py.$p.$name.$r" || rc=1
                 fi
                 OUT=passes/bench_gil.$p.$name.$r run_bench bench_gil "${once[@]}" \
                     --benchmark_min_time="$min_time" "${gil[@]}" "${units[@]}" "${io_units[@]}" \
@@ -472,8 +474,7 @@ compare_passes() {
                     [ -z "$plan" ] || convoy_pin=(--convoy-cpus "$plan")
                 fi
                 if [ -n "$py" ] && [ $(((p + r) % 2)) -eq 1 ]; then
-                    real_gil "$py" "$py.$p.$name.$r" --filter "^$group/" &&
-                        real_alone_json[$group]=$run/passes/$py.$p.$name.$r.json || rc=1
+                    real_group "$py" "$group" "$py.$p.$name.$r" || rc=1
                 fi
             done
         done
