@@ -15,6 +15,15 @@ for f in environment.json counter_tutorial.json counter_ns_per_increment.tsv shi
     [ -r "$run/$f" ] || rt_usage_error "RUN_DIR: '$run' has no $f (an incomplete run?)"
 done
 
+# The bootstrap of the emulated / real rows (ratio_ci.awk) and of the
+# convoy's order (order_ci.awk): how many resamples, and the interval's
+# central share.
+RESAMPLES=2000
+LEVEL=0.95
+
+# LEVEL as a percentage: 0.95 -> 95
+pct() { awk -v x="$1" 'BEGIN { printf "%g", 100 * x }'; }
+
 # median of series $1 at workers $2 in TSV $3, with the given printf format
 cell() {
     awk -F'\t' -v s="$1" -v w="$2" -v fmt="$4" \
@@ -149,12 +158,13 @@ emulated_vs_real() {
            "$run/${cp}_sleep_speedup.tsv")
     echo "**Emulated $gil GIL vs real CPython $(jq -r .context.python "$run/${cp}_gil.json")** (\`scripts/cpython_gil.py\`), same machine, interleaved with the emulated runs repetition by repetition (the CPU-bound runs, and each convoy op and interval, back to back with their emulated rounds); $(jq -r '.context | (.cpu_placement // "unpinned" | if test("^[0-9]") then "real CPU-bound workers pinned as the emulated ones (CPUs \(.))" else "real CPU-bound workers \(.)" end) + ", " + (.convoy_placement // "unpinned" | if test("^[0-9]") then "the convoy'"'"'s threads too (CPUs \(.): the I/O thread first)" else "the convoy'"'"'s threads \(.)" end)' "$run/${cp}_gil.json"):"
     echo
-    echo "| experiment | emulated | real | emulated / real | 95 % interval | within target |"
+    echo "| experiment | emulated | real | emulated / real | $(pct $LEVEL) % interval | within target |"
     echo "| --- | ---: | ---: | ---: | ---: | --- |"
-    local e r ci
-    e=$(mktemp) r=$(mktemp) ci=$(mktemp)
-    { rounds "$run/bench_gil.json" e "$mode"; rounds "$run/${cp}_gil.json" r "$mode"; } |
-        awk -f "$RT_ROOT/scripts/lib/ratio_ci.awk" >"$ci"
+    local e r ci rd ord lib=$RT_ROOT/scripts/lib
+    e=$(mktemp) r=$(mktemp) ci=$(mktemp) rd=$(mktemp) ord=$(mktemp)
+    { rounds "$run/bench_gil.json" e "$mode"; rounds "$run/${cp}_gil.json" r "$mode"; } >"$rd"
+    awk -f "$lib/bootstrap.awk" -f "$lib/ratio_ci.awk" -v B=$RESAMPLES -v level=$LEVEL "$rd" >"$ci"
+    awk -f "$lib/bootstrap.awk" -f "$lib/order_ci.awk" -v B=$RESAMPLES -v side=r -v want='^convoy' "$rd" >"$ord"
     {
         at_x "$run/gil_cpu_speedup.tsv" "gil/cpu/$mode" 2 "CPU-bound: 2 threads / 1 thread"
         at_x "$run/gil_cpu_speedup.tsv" "gil/cpu_one_pu/$mode" 2 "CPU-bound, one CPU: 2 threads / 1 thread"
@@ -181,7 +191,7 @@ emulated_vs_real() {
     echo
     echo "Each side's figure: for a convoy slowdown, the geometric mean over its rounds of the I/O thread's ops/s alone over its ops/s beside the CPU threads, both from one group run (\`scripts/slowdown.sh\`: a round's rate swings by two orders of magnitude, and the median of ten would rest on the middle two); for every other row, the median of its rounds (the CPU-bound ones paired)."
     echo
-    echo "95 % interval: of emulated / real, the central 95 % of 2000 bootstrap resamples of the rounds (\`scripts/lib/ratio_ci.awk\`), each resample drawing the same rounds on both sides (a convoy or CPU-bound round and its real counterpart ran back to back), so the machine's swings from one moment to the next stay paired."
+    echo "$(pct $LEVEL) % interval: of emulated / real, the central $(pct $LEVEL) % of $RESAMPLES bootstrap resamples of the rounds (\`scripts/lib/ratio_ci.awk\`), each resample drawing the same rounds on both sides (a convoy or CPU-bound round and its real counterpart ran back to back), so the machine's swings from one moment to the next stay paired."
     echo
     awk -F'\t' 'FNR == NR { if ($1 ~ /^convoy/) e[$1] = $2; next }
         ($1 in e) { k[++n] = $1; r[$1] = $2 }
@@ -192,6 +202,34 @@ emulated_vs_real() {
             }
             if (pairs) printf "Convoy order: %d of %d pairs of configurations rank the same way emulated and real (%.0f %%).\n\n", same, pairs, 100 * same / pairs
         }' "$e" "$r"
+    # The same pairs, counting only those that real CPython's own rounds
+    # rank: one cell above the other in at least (1 + LEVEL) / 2 of the
+    # resamples (order_ci.awk).  Two cells real cannot tell apart have no
+    # order for the emulation to keep.
+    awk -F'\t' -v B=$RESAMPLES -v level=$LEVEL 'FILENAME == ARGV[1] { share[$1, $2] = $3; next }
+        FILENAME == ARGV[2] { if ($1 ~ /^convoy/) e[$1] = $2; next }
+        ($1 in e) { k[++n] = $1; r[$1] = $2 }
+        function short(l) { sub(/^convoy slowdown, /, "", l); return l }
+        END {
+            for (i = 1; i < n; i++) for (j = i + 1; j <= n; j++) {
+                if ((k[i], k[j]) in share) s = share[k[i], k[j]]
+                else if ((k[j], k[i]) in share) s = 1 - share[k[j], k[i]]
+                else continue
+                pairs++
+                if (s > (1 - level) / 2 && s < (1 + level) / 2) continue
+                ranked++
+                de = e[k[i]] - e[k[j]]; dr = r[k[i]] - r[k[j]]
+                if (de * dr > 0) { same++; continue }
+                against = against sprintf("%s%s against %s (real %.2f %s %.2f, emulated %.2f %s %.2f)",
+                    against == "" ? "" : "; ", short(k[i]), short(k[j]), r[k[i]], dr > 0 ? ">" : "<", r[k[j]],
+                    e[k[i]], de > 0 ? ">" : de < 0 ? "<" : "=", e[k[j]])
+            }
+            if (!pairs) exit
+            printf "Of those %d pairs, real CPython'"'"'s own rounds rank %d: one cell above the other in at least %g %% of %d bootstrap resamples of its rounds (`scripts/lib/order_ci.awk`); the other %d it cannot tell apart, and any order of them is no disagreement.", pairs, ranked, 100 * (1 + level) / 2, B, pairs - ranked
+            if (ranked) printf " The emulation ranks %d of the %d the same way (%.0f %%)%s", same, ranked, 100 * same / ranked,
+                                against == "" ? "." : ". The other way: " against "."
+            printf "\n\n"
+        }' "$ord" "$e" "$r"
     # Whether the emulated convoy leans one way: the cells' ratios together.
     awk -F'\t' 'FNR == NR { if ($1 ~ /^convoy/) e[$1] = $2; next }
         ($1 in e) && e[$1] > 0 && $2 > 0 {
@@ -200,7 +238,7 @@ emulated_vs_real() {
             if (q > hi) hi = q
         }
         END { if (n) printf "Convoy bias: over its %d cells, emulated / real has a geometric mean of %.2f (lowest %.2f, highest %.2f); 1 is none, above 1 a stronger emulated convoy.\n\n", n, exp(s / n), lo, hi }' "$e" "$r"
-    rm -f "$e" "$r" "$ci"
+    rm -f "$e" "$r" "$ci" "$rd" "$ord"
     # The machine's parallel capacity beside the comparison: its CPU-bound
     # rounds include 2 processes against one alone (paired), emulated and
     # real, in every pass.

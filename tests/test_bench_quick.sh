@@ -77,6 +77,19 @@ if command -v python3 >/dev/null; then
         ok "the comparison has '$row'" grep -q "^| $row |" "$run/SUMMARY.md"
     done
     ok "the comparison ranks the convoy configurations" grep -q '^Convoy order: [0-9]* of [0-9]* pairs' "$run/SUMMARY.md"
+    # The same pairs, counted where real's own rounds rank them (new-GIL
+    # table): as many pairs as the line before (12 cells, 66), ranked and
+    # not told apart adding up to them, agreeing and listed the other way
+    # adding up to the ranked.
+    sure=$(awk '/^\| experiment \| emulated \| real/ { t++ } t == 1 && /^Of those / { print; exit }' "$run/SUMMARY.md")
+    all=$(awk '/^\| experiment \| emulated \| real/ { t++ } t == 1 && /^Convoy order: / { print $5; exit }' "$run/SUMMARY.md")
+    pairs=$(sed -nE 's/^Of those ([0-9]+) pairs, .*/\1/p' <<<"$sure")
+    ranked=$(sed -nE "s/.* own rounds rank ([0-9]+): .*/\1/p" <<<"$sure")
+    apart=$(sed -nE 's/.*; the other ([0-9]+) it cannot tell apart.*/\1/p' <<<"$sure")
+    same=$(sed -nE 's/.* The emulation ranks ([0-9]+) of the .*/\1/p' <<<"$sure")
+    against=$(grep -o ' against ' <<<"$sure" | wc -l)
+    ok "the convoy pairs that real ranks: $all = $pairs pairs = $ranked ranked + $apart not told apart; ${same:-0} the same way + $against listed the other way = $ranked" \
+        test "$all" = 66 -a "$pairs" = 66 -a "$((ranked + apart))" = 66 -a "$((${same:-0} + against))" = "$ranked"
     # The bias line: the geometric mean of the new-GIL table's 12 convoy
     # ratios, as the table prints them (to rounding).
     bias=$(awk -F'|' '/^\| experiment \| emulated \| real/ { t++ }

@@ -6,7 +6,7 @@
 # the same answer wherever a label sits in the input, nothing for a label
 # that one side lacks.
 source "$(dirname "$0")/lib.sh"
-ci() { awk -f "$RT_SOURCE/scripts/lib/ratio_ci.awk" "$@"; }
+ci() { awk -f "$RT_SOURCE/scripts/lib/bootstrap.awk" -f "$RT_SOURCE/scripts/lib/ratio_ci.awk" "$@"; }
 # Ten rounds whose alone and beside rates swing 20x together on both sides,
 # as a convoy's do with the machine; "double": emulated beside rate half of
 # real's in every round; "noisy": real's rounds independent of emulated's.
