@@ -15,7 +15,7 @@
 # num[label, side, i] and den[label, side, i], order[1..labels] (labels in
 # input order), centre_of[label], and B, the number of resamples (default
 # 2000).  statistic(k, n, how) is a side's statistic over the rounds
-# pick[1..n] of k = label SUBSEP side.
+# pick[1..n] of k = label SUBSEP side; resample2 draws two keys' rounds.
 
 function sift(v, root, n,    child, t) {
     while ((child = 2 * root) <= n) {
@@ -67,6 +67,20 @@ function statistic(k, n, how,    i, x, y, dx, nx) {
     dx = centre(how, y, n)
     nx = centre(how, x, n)
     return dx > 0 && nx > 0 ? nx / dx : -1
+}
+
+# One resample of two keys' rounds, their statistics in the globals s1 and
+# s2 (-1: none).  Where both keys have as many rounds, the same indexes
+# are drawn for both (rounds of one index ran at one moment); otherwise
+# each is drawn alone.
+function resample2(k1, n1, how1, k2, n2, how2,    i) {
+    for (i = 1; i <= n1; i++)
+        pick[i] = int(rand() * n1) + 1
+    s1 = statistic(k1, n1, how1)
+    if (n2 != n1)
+        for (i = 1; i <= n2; i++)
+            pick[i] = int(rand() * n2) + 1
+    s2 = statistic(k2, n2, how2)
 }
 
 BEGIN {

@@ -32,16 +32,10 @@ END {
             srand(1)    # per pair
             above = got = 0
             for (r = 1; r <= B; r++) {
-                for (x = 1; x <= na; x++)
-                    pick[x] = int(rand() * na) + 1
-                sa = statistic(ka, na, centre_of[a])
-                if (nb != na)
-                    for (x = 1; x <= nb; x++)
-                        pick[x] = int(rand() * nb) + 1
-                sb = statistic(kb, nb, centre_of[b])
-                if (sa > 0 && sb > 0) {
+                resample2(ka, na, centre_of[a], kb, nb, centre_of[b])
+                if (s1 > 0 && s2 > 0) {
                     got++
-                    above += sa > sb ? 1 : sa == sb ? 0.5 : 0
+                    above += s1 > s2 ? 1 : s1 == s2 ? 0.5 : 0
                 }
             }
             if (got)

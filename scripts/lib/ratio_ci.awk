@@ -25,15 +25,9 @@ END {
         got = 0
         srand(1)    # per label: the same rounds give the same interval anywhere in the input
         for (b = 1; b <= B; b++) {
-            for (i = 1; i <= ne; i++)
-                pick[i] = int(rand() * ne) + 1
-            se = statistic(ke, ne, centre_of[label])
-            if (nr != ne)
-                for (i = 1; i <= nr; i++)
-                    pick[i] = int(rand() * nr) + 1
-            sr = statistic(kr, nr, centre_of[label])
-            if (se > 0 && sr > 0)
-                q[++got] = se / sr
+            resample2(ke, ne, centre_of[label], kr, nr, centre_of[label])
+            if (s1 > 0 && s2 > 0)
+                q[++got] = s1 / s2    # emulated / real
         }
         if (got == 0)
             continue
