@@ -193,40 +193,35 @@ emulated_vs_real() {
     echo
     echo "$(pct $LEVEL) % interval: of emulated / real, the central $(pct $LEVEL) % of $RESAMPLES bootstrap resamples of the rounds (\`scripts/lib/ratio_ci.awk\`), each resample drawing the same rounds on both sides (a convoy or CPU-bound round and its real counterpart ran back to back), so the machine's swings from one moment to the next stay paired."
     echo
-    awk -F'\t' 'FNR == NR { if ($1 ~ /^convoy/) e[$1] = $2; next }
-        ($1 in e) { k[++n] = $1; r[$1] = $2 }
-        END {
-            for (i = 1; i < n; i++) for (j = i + 1; j <= n; j++) {
-                de = e[k[i]] - e[k[j]]; dr = r[k[i]] - r[k[j]]; pairs++
-                if (de * dr > 0) same++
-            }
-            if (pairs) printf "Convoy order: %d of %d pairs of configurations rank the same way emulated and real (%.0f %%).\n\n", same, pairs, 100 * same / pairs
-        }' "$e" "$r"
-    # The same pairs, counting only those that real CPython's own rounds
-    # rank: one cell above the other in at least (1 + LEVEL) / 2 of the
-    # resamples (order_ci.awk).  Two cells real cannot tell apart have no
-    # order for the emulation to keep.
+    # Of all pairs of convoy cells, how many rank the same way; then the
+    # same count over only the pairs that real CPython's own rounds rank:
+    # one cell above the other in at least (1 + LEVEL) / 2 of the resamples
+    # (order_ci.awk).  Two cells real cannot tell apart have no order for
+    # the emulation to keep.
     awk -F'\t' -v B=$RESAMPLES -v level=$LEVEL 'FILENAME == ARGV[1] { share[$1, $2] = $3; next }
         FILENAME == ARGV[2] { if ($1 ~ /^convoy/) e[$1] = $2; next }
         ($1 in e) { k[++n] = $1; r[$1] = $2 }
         function short(l) { sub(/^convoy slowdown, /, "", l); return l }
         END {
             for (i = 1; i < n; i++) for (j = i + 1; j <= n; j++) {
+                de = e[k[i]] - e[k[j]]; dr = r[k[i]] - r[k[j]]; pairs++
+                agree = de * dr > 0; same += agree
                 if ((k[i], k[j]) in share) s = share[k[i], k[j]]
                 else if ((k[j], k[i]) in share) s = 1 - share[k[j], k[i]]
                 else continue
-                pairs++
+                shared++
                 if (s > (1 - level) / 2 && s < (1 + level) / 2) continue
                 ranked++
-                de = e[k[i]] - e[k[j]]; dr = r[k[i]] - r[k[j]]
-                if (de * dr > 0) { same++; continue }
+                if (agree) { same_ranked++; continue }
                 against = against sprintf("%s%s against %s (real %.2f %s %.2f, emulated %.2f %s %.2f)",
                     against == "" ? "" : "; ", short(k[i]), short(k[j]), r[k[i]], dr > 0 ? ">" : "<", r[k[j]],
                     e[k[i]], de > 0 ? ">" : de < 0 ? "<" : "=", e[k[j]])
             }
             if (!pairs) exit
-            printf "Of those %d pairs, real CPython'"'"'s own rounds rank %d: one cell above the other in at least %g %% of %d bootstrap resamples of its rounds (`scripts/lib/order_ci.awk`); the other %d it cannot tell apart, and any order of them is no disagreement.", pairs, ranked, 100 * (1 + level) / 2, B, pairs - ranked
-            if (ranked) printf " The emulation ranks %d of the %d the same way (%.0f %%)%s", same, ranked, 100 * same / ranked,
+            printf "Convoy order: %d of %d pairs of configurations rank the same way emulated and real (%.0f %%).\n\n", same, pairs, 100 * same / pairs
+            if (!shared) exit
+            printf "Of those %d pairs, real CPython'"'"'s own rounds rank %d: one cell above the other in at least %g %% of %d bootstrap resamples of its rounds (`scripts/lib/order_ci.awk`); the other %d it cannot tell apart, and any order of them is no disagreement.", shared, ranked, 100 * (1 + level) / 2, B, shared - ranked
+            if (ranked) printf " The emulation ranks %d of the %d the same way (%.0f %%)%s", same_ranked, ranked, 100 * same_ranked / ranked,
                                 against == "" ? "." : ". The other way: " against "."
             printf "\n\n"
         }' "$ord" "$e" "$r"
