@@ -100,8 +100,9 @@ typedef struct rt_gil {
     int drop_request;          /* the eval breaker's bit, interpreter-wide (<= 3.12) */
     /* old: the lock and the ticker apart, as in 2.7 (a sem_t on the heap,
      * _Py_Ticker in libpython's .bss): on one line, the holder's decrement
-     * at every unit takes it from under a waiter's sem_wait, which real
-     * 2.7 does not suffer. */
+     * at every unit would pull the semaphore's line away from a waiter
+     * that wakes to try it, a cost real 2.7 does not have (no measured
+     * effect on the convoy: README, the old GIL). */
     _Alignas(RT_GIL_APART_BYTES) sem_t lock;
     _Alignas(RT_GIL_APART_BYTES) int64_t ticker;   /* _Py_Ticker: decremented by the holder */
 } rt_gil;
