@@ -173,6 +173,7 @@ typedef struct tally {
     double seconds;
     double vcs, ivcs;
     rt_gil_report sum;
+    rt_gil_stats cpu_gil;      /* convoy: its CPU threads' alone (workers 1..) */
 } tally;
 
 static void add_report(rt_gil_report *a, const rt_gil_report *b)
@@ -194,8 +195,11 @@ static void collect(const rt_round *r, void *arg)
     t->seconds += r->seconds;
     t->vcs += (double)r->voluntary_switches;
     t->ivcs += (double)r->involuntary_switches;
-    for (int i = 0; i < t->workers; i++)
+    for (int i = 0; i < t->workers; i++) {
         add_report(&t->sum, &t->shared->worker[i]);
+        if (i > 0)
+            rt_gil_stats_add(&t->cpu_gil, &t->shared->worker[i].gil);
+    }
     memset(t->shared, 0, rt_gil_shared_bytes(t->workers));
 }
 
@@ -227,6 +231,25 @@ static void io_distribution(rt_state *st, const rt_gil_report *r)
     }
 }
 
+/* The convoy's CPU threads' waits for the GIL: how many per I/O operation,
+ * and the fraction shorter than 2^QUICK_WAIT_BUCKETS ns (1024), too short
+ * to have slept (a futex sleep and wake-up is two context switches): such
+ * a wait found the GIL free on its way to sleep.  A CPU thread that takes
+ * the GIL back that way leaves the I/O thread few operations per hand-off
+ * (README, the old GIL). */
+#define QUICK_WAIT_BUCKETS 10
+
+static void cpu_waits(rt_state *st, const rt_gil_stats *c, int64_t io_ops)
+{
+    int64_t quick = 0;
+    for (int b = 0; b < QUICK_WAIT_BUCKETS; b++)
+        quick += c->wait_hist[b];
+    rt_counter(st, "cpu_gil_waits_per_op", io_ops ? (double)c->waits / (double)io_ops : 0,
+               RT_COUNTER_DEFAULT);
+    rt_counter(st, "cpu_gil_wait_le_1024ns", c->waits ? (double)quick / (double)c->waits : 0,
+               RT_COUNTER_DEFAULT);
+}
+
 static void report(rt_state *st, const tally *t, const experiment *e, int64_t done)
 {
     double s = t->seconds;
@@ -243,6 +266,7 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
         rt_counter(st, "io_over_1ms_fraction",
                    r->io_ops ? (double)r->io_over_1ms / (double)r->io_ops : 0, RT_COUNTER_DEFAULT);
         io_distribution(st, r);
+        cpu_waits(st, &t->cpu_gil, r->io_ops);
     } else {
         rt_items_processed(st, done);
     }

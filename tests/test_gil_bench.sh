@@ -55,6 +55,11 @@ jq_ok "convoy runs report the latency CDF: 18 points, rising, ending at 1" "$j" 
     '[.benchmarks[] | select((.name | startswith("gil/convoy/")) and .run_type == "iteration")
       | [to_entries[] | select(.key | test("^io_le_[0-9]+ns$")) | {e: (.key | ltrimstr("io_le_") | rtrimstr("ns") | tonumber), v: .value}]
       | sort_by(.e) | map(.v) | length == 18 and . == sort and .[17] == 1 and .[0] >= 0] | all'
+jq_ok "convoy: the CPU threads' GIL waits, per operation and the share under 1024 ns; none alone, none with a GIL of their own" "$j" \
+    '[.benchmarks[] | select((.name | startswith("gil/convoy/")) and .run_type == "iteration")
+      | .cpu_gil_wait_le_1024ns >= 0 and .cpu_gil_wait_le_1024ns <= 1
+        and if (.name | test("/cpu:0/") or test("/processes/")) then .cpu_gil_waits_per_op == 0
+            else .cpu_gil_waits_per_op > 0 end] | all'
 ok "no process left behind" test "$(pgrep -f -- "$marker" | wc -l)" -eq 0
 # The old GIL models 2.x, whose countdown runs at its own speed: --old-unit-ns
 # sizes its units and nobody else's.
