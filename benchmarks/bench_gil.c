@@ -173,7 +173,7 @@ typedef struct tally {
     double seconds;
     double vcs, ivcs;
     rt_gil_report sum;
-    rt_gil_stats cpu_gil;      /* convoy: its CPU threads' alone (workers 1..) */
+    rt_gil_stats cpu_gil;      /* workers 1..: a convoy's CPU threads, not its I/O one */
 } tally;
 
 static void add_report(rt_gil_report *a, const rt_gil_report *b)
