@@ -174,6 +174,7 @@ typedef struct tally {
     double vcs, ivcs;
     rt_gil_report sum;
     rt_gil_stats cpu_gil;      /* workers 1..: a convoy's CPU threads, not its I/O one */
+    int64_t cpu_sleeps, io_sleeps;  /* a convoy's CPU threads' and I/O thread's */
 } tally;
 
 static void add_report(rt_gil_report *a, const rt_gil_report *b)
@@ -199,6 +200,7 @@ static void collect(const rt_round *r, void *arg)
         add_report(&t->sum, &t->shared->worker[i]);
         if (i > 0)
             rt_gil_stats_add(&t->cpu_gil, &t->shared->worker[i].gil);
+        *(i > 0 ? &t->cpu_sleeps : &t->io_sleeps) += t->shared->worker[i].sleeps;
     }
     memset(t->shared, 0, rt_gil_shared_bytes(t->workers));
 }
@@ -236,17 +238,25 @@ static void io_distribution(rt_state *st, const rt_gil_report *r)
  * to have slept (a futex sleep and wake-up is two context switches): such
  * a wait found the GIL free on its way to sleep.  A CPU thread that takes
  * the GIL back that way leaves the I/O thread few operations per hand-off
- * (README, the old GIL). */
+ * (README, the old GIL).  And how often each side slept per operation
+ * (voluntary context switches), which cpython_gil.py counts in real
+ * CPython as well. */
 #define QUICK_WAIT_BUCKETS 10
 
-static void cpu_waits(rt_state *st, const rt_gil_stats *c, int64_t io_ops)
+static void convoy_waits(rt_state *st, const tally *t, int64_t io_ops)
 {
+    const rt_gil_stats *c = &t->cpu_gil;
     int64_t quick = 0;
     for (int b = 0; b < QUICK_WAIT_BUCKETS; b++)
         quick += c->wait_hist[b];
-    rt_counter(st, "cpu_gil_waits_per_op", io_ops ? (double)c->waits / (double)io_ops : 0,
+    double ops = io_ops ? (double)io_ops : 1;
+    rt_counter(st, "cpu_gil_waits_per_op", io_ops ? (double)c->waits / ops : 0,
                RT_COUNTER_DEFAULT);
     rt_counter(st, "cpu_gil_wait_le_1024ns", c->waits ? (double)quick / (double)c->waits : 0,
+               RT_COUNTER_DEFAULT);
+    rt_counter(st, "cpu_sleeps_per_op", io_ops ? (double)t->cpu_sleeps / ops : 0,
+               RT_COUNTER_DEFAULT);
+    rt_counter(st, "io_sleeps_per_op", io_ops ? (double)t->io_sleeps / ops : 0,
                RT_COUNTER_DEFAULT);
 }
 
@@ -266,7 +276,7 @@ static void report(rt_state *st, const tally *t, const experiment *e, int64_t do
         rt_counter(st, "io_over_1ms_fraction",
                    r->io_ops ? (double)r->io_over_1ms / (double)r->io_ops : 0, RT_COUNTER_DEFAULT);
         io_distribution(st, r);
-        cpu_waits(st, &t->cpu_gil, r->io_ops);
+        convoy_waits(st, t, r->io_ops);
     } else {
         rt_items_processed(st, done);
     }

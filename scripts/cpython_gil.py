@@ -33,8 +33,11 @@ summary treat emulated and real alike:
                                       at switch interval <us> (2.x: i<us> is
                                       only a name; it has no switch interval);
                                       io_ops_per_second, io_cpu_ns_per_op
-                                      (the I/O thread's CPU time), and the
-                                      latency CDF io_le_<E>ns as bench_gil's
+                                      (the I/O thread's CPU time), the
+                                      latency CDF io_le_<E>ns as bench_gil's,
+                                      and io_sleeps_per_op, cpu_sleeps_per_op:
+                                      how often the I/O thread and the CPU
+                                      threads slept per operation (Linux)
   cpython/sleep/<mode>/workers:N      N threads or processes, --sleep-items
                                       time.sleep(--sleep-us) each
   cpython/mixed/<mode>/wait_pct:P     --mixed-workers threads or processes,
@@ -290,6 +293,36 @@ def echo_server(listener):
         conn.sendall(data)
 
 
+def own_tid():
+    """The calling thread's id in the kernel: threading.get_native_id (3.8+),
+    else the process id for the main thread (Linux gives it that id); None
+    when neither tells."""
+    if hasattr(threading, "get_native_id"):
+        return threading.get_native_id()
+    return os.getpid() if threading.current_thread().name == "MainThread" else None
+
+
+def thread_sleeps():
+    """Each thread of this process: how often it has slept (its voluntary
+    context switches: a thread that blocks gives up its CPU, one that is
+    preempted does not count), by thread id, from /proc/self/task (Linux;
+    {} elsewhere).  bench_gil counts its threads' with getrusage."""
+    out = {}
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return out
+    for tid in tasks:
+        try:
+            with open("/proc/self/task/%s/status" % tid) as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        out[int(tid)] = int(line.split()[1])
+        except (IOError, OSError, ValueError):
+            pass                        # a thread gone meanwhile
+    return out
+
+
 def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
     """ops/s of one always-ready I/O loop beside `cpu` countdown threads;
     given 2.x's _Py_Ticker (a ctypes int), also the loop's ticks per
@@ -340,6 +373,8 @@ def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
         t.start()
     hist = [0] * 64
     ops = 0
+    io_tid = own_tid()
+    slept = thread_sleeps()
     cpu0 = thread_cpu() if thread_cpu else 0
     start = clock()
     end = start + ms / 1000.0
@@ -353,6 +388,8 @@ def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
         ops += 1
     elapsed = t0 - start
     cpu = thread_cpu() - cpu0 if thread_cpu else 0
+    now = thread_sleeps()
+    sleeps = dict((t, now[t] - slept[t]) for t in now if t in slept)
     loop_ticks = float(loop_ticks - ticker.value) if ticker else 0
     stop.append(True)
     for t in spinners:
@@ -377,6 +414,9 @@ def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
         row["io_cpu_ns_per_op"] = cpu * 1e9 / ops
     if ticker:
         row["ticks_per_op"] = loop_ticks / ops
+    if io_tid in sleeps:                # the CPU threads: every other thread of the round
+        row["io_sleeps_per_op"] = float(sleeps[io_tid]) / ops
+        row["cpu_sleeps_per_op"] = float(sum(n for t, n in sleeps.items() if t != io_tid)) / ops
     below = sum(hist[:CDF_BUCKETS[0]])
     for b in CDF_BUCKETS:
         below += hist[b]

@@ -85,4 +85,15 @@ jq_ok "--filter ran only the matching configurations, each once per repetition" 
                                "cpython/convoy/read1/threads-new/i500/cpu:1/manual_time",
                                "cpython/sleep/threads-new/workers:1/manual_time"] | . + .)'
 jq_ok "its context records the convoy's CPUs ($cpu)" "$T_TMP/f.json" ".context.convoy_placement == \"$cpu\""
+# How often each side slept per operation (/proc/self/task): with no CPU
+# thread, none of them; beside one, for 20 ms at 500 us (unpinned, so that
+# they meet at once), both sides wait for the other's drop.
+python3 "$RT_SOURCE/scripts/cpython_gil.py" --out "$T_TMP/s.json" --repetitions 1 \
+    --filter '^convoy/read1/threads-new/i500/' --convoy-ms 20 --convoy-min-intervals 0 \
+    --intervals-us 500 --max-cpu 1 >/dev/null 2>"$T_TMP/s.err"
+jq_ok "the convoy counts each side's sleeps per operation: no CPU thread's alone, both sides' beside one" \
+    "$T_TMP/s.json" '[.benchmarks[] | select(.name | test("convoy/")) | .io_sleeps_per_op >= 0
+      and if (.name | test("/cpu:0/")) then .cpu_sleeps_per_op == 0
+          else .cpu_sleeps_per_op > 0 and .io_sleeps_per_op > 0 end] | length == 2 and all'
+
 t_done

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -192,13 +193,24 @@ static void record_io(rt_gil_report *rep, int64_t ns)
         rep->io_max_ns = ns;
 }
 
+/* The calling thread's voluntary context switches so far: its sleeps (a
+ * thread that blocks gives up its CPU; one that is preempted does not
+ * count), as cpython_gil.py reads them from /proc/self/task. */
+static int64_t sleeps_so_far(void)
+{
+    struct rusage u;
+    return getrusage(RUSAGE_THREAD, &u) == 0 ? (int64_t)u.ru_nvcsw : 0;
+}
+
 static int convoy(rt_worker *w, pythread *p, rt_gil_report *rep)
 {
     const rt_gil_work_config *c = w->config;
     rt_gil_shared *sh = w->shared;
+    int64_t slept = sleeps_so_far();
     if (w->index != 0) {
         while (!__atomic_load_n(&sh->convoy_done, __ATOMIC_ACQUIRE))
             compute(c, p, 1);
+        rep->sleeps += sleeps_so_far() - slept;
         return 0;
     }
     int64_t end = rt_now_ns() + c->convoy_ns, cpu0 = rt_thread_cpu_ns();
@@ -211,6 +223,7 @@ static int convoy(rt_worker *w, pythread *p, rt_gil_report *rep)
         t0 = t1;
     }
     rep->io_cpu_ns += rt_thread_cpu_ns() - cpu0;
+    rep->sleeps += sleeps_so_far() - slept;
     __atomic_store_n(&sh->convoy_done, 1, __ATOMIC_RELEASE);
     if (rc < 0)
         snprintf(w->err, w->errlen, "convoy: %s failed: %s", rt_io_op_names[c->io_op],

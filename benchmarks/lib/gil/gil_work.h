@@ -18,7 +18,8 @@
  *           workers compute until it is done; it reports its CPU time
  *           over the loop (what it ran, not what it waited: an echo
  *           round trip mostly waits for the echo process, without the
- *           GIL).  Of those units, the share
+ *           GIL), and each thread how often it slept over its loop
+ *           (voluntary context switches).  Of those units, the share
  *           io_gap_share (rt_gil_io_gap_units) runs between the two calls
  *           of an operation that makes two (socketpair, echo: send, then
  *           recv), holding the GIL as the bytecode between them does
@@ -59,6 +60,7 @@ typedef struct rt_gil_report {
     int64_t io_hist[RT_LOG2_BUCKETS];  /* op latency (rt_log2_hist_add) */
     int64_t io_over_1ms;
     int64_t io_max_ns;
+    int64_t sleeps;                    /* convoy: voluntary context switches over its loop */
 } rt_gil_report;
 
 typedef struct rt_gil_shared {
