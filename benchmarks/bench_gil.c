@@ -249,15 +249,12 @@ static void convoy_waits(rt_state *st, const tally *t, int64_t io_ops)
     int64_t quick = 0;
     for (int b = 0; b < QUICK_WAIT_BUCKETS; b++)
         quick += c->wait_hist[b];
-    double ops = io_ops ? (double)io_ops : 1;
-    rt_counter(st, "cpu_gil_waits_per_op", io_ops ? (double)c->waits / ops : 0,
-               RT_COUNTER_DEFAULT);
+    double per_op = io_ops ? 1.0 / (double)io_ops : 0;
+    rt_counter(st, "cpu_gil_waits_per_op", (double)c->waits * per_op, RT_COUNTER_DEFAULT);
     rt_counter(st, "cpu_gil_wait_le_1024ns", c->waits ? (double)quick / (double)c->waits : 0,
                RT_COUNTER_DEFAULT);
-    rt_counter(st, "cpu_sleeps_per_op", io_ops ? (double)t->cpu_sleeps / ops : 0,
-               RT_COUNTER_DEFAULT);
-    rt_counter(st, "io_sleeps_per_op", io_ops ? (double)t->io_sleeps / ops : 0,
-               RT_COUNTER_DEFAULT);
+    rt_counter(st, "cpu_sleeps_per_op", (double)t->cpu_sleeps * per_op, RT_COUNTER_DEFAULT);
+    rt_counter(st, "io_sleeps_per_op", (double)t->io_sleeps * per_op, RT_COUNTER_DEFAULT);
 }
 
 static void report(rt_state *st, const tally *t, const experiment *e, int64_t done)

@@ -95,5 +95,4 @@ jq_ok "the convoy counts each side's sleeps per operation: no CPU thread's alone
     "$T_TMP/s.json" '[.benchmarks[] | select(.name | test("convoy/")) | .io_sleeps_per_op >= 0
       and if (.name | test("/cpu:0/")) then .cpu_sleeps_per_op == 0
           else .cpu_sleeps_per_op > 0 and .io_sleeps_per_op > 0 end] | length == 2 and all'
-
 t_done
