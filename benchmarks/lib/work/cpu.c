@@ -61,14 +61,14 @@ static double seconds_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-double rt_cpu_steps_per_us(double ms, int trials)
+double rt_steps_per_us(uint64_t (*run)(uint64_t seed, int64_t steps), double ms, int trials)
 {
     /* Grow a probe until it takes a tenth of the target, then scale. */
     int64_t steps = 1000;
     double t;
     for (;;) {
         double t0 = seconds_now();
-        volatile uint64_t sink = rt_cpu_item(1, steps);
+        volatile uint64_t sink = run(1, steps);
         (void)sink;
         t = seconds_now() - t0;
         if (t * 1e3 >= ms / 10 || steps > ((int64_t)1 << 40))
@@ -79,13 +79,18 @@ double rt_cpu_steps_per_us(double ms, int trials)
     double best = 0;
     for (int i = 0; i < trials; i++) {
         double t0 = seconds_now();
-        volatile uint64_t sink = rt_cpu_item((uint64_t)i, steps);
+        volatile uint64_t sink = run((uint64_t)i, steps);
         (void)sink;
         double rate = (double)steps / ((seconds_now() - t0) * 1e6);
         if (rate > best)
             best = rate;
     }
     return best;
+}
+
+double rt_cpu_steps_per_us(double ms, int trials)
+{
+    return rt_steps_per_us(rt_cpu_item, ms, trials);
 }
 
 static int cpu_run(rt_worker *w)

@@ -33,8 +33,11 @@ uint64_t rt_cpu_seed(uint64_t item);
 uint64_t rt_cpu_steps(uint64_t x, int64_t steps);
 /* Sum of rt_cpu_item over [first, first + count), on the calling thread. */
 uint64_t rt_cpu_checksum(int64_t first, int64_t count, int64_t steps);
-/* Kernel steps per microsecond on the calling thread: the best of `trials`
+/* Steps per microsecond of a kernel on the calling thread, run(seed, steps)
+ * doing `steps` steps from a state seeded by `seed`: the best of `trials`
  * timings of about `ms` milliseconds each. */
+double rt_steps_per_us(uint64_t (*run)(uint64_t seed, int64_t steps), double ms, int trials);
+/* The same of this kernel (rt_cpu_item). */
 double rt_cpu_steps_per_us(double ms, int trials);
 
 /* Sum of the indexes in [first, first + count): the checksum of sleep and
