@@ -42,7 +42,6 @@
 #include "gil/gil.h"
 #include "gil/gil_mode.h"
 #include "gil/gil_work.h"
-#include "gil/unit_kernel.h"
 #include "machine.h"
 #include "shim/rt_bench.h"
 #include "team/rounds.h"
@@ -138,7 +137,7 @@ static rt_flag flags[] = {
       "(read1=23,echo=39); a named op polls ticks / --ticks-per-unit times instead of "
       "--io-polls-per-op (none: no op)", false },
     { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
-      "steps per us of the units' kernel, unit_kernel.h (0: calibrate)", false },
+      "kernel steps per us (0: calibrate)", false },
     { "solo-every", RT_FLAG_INT, &solo_every, 0, 1000000, NULL,
       "cpu, cpu_one_pu, interval: one worker alone does a reference round (items / N) before "
       "the first timed round, after every this many and after the last, on each of the team's "
@@ -559,8 +558,8 @@ int main(int argc, char **argv)
         first_pu[0] = 0;
     one_pu = (rt_placement){ &machine.topo, RT_POLICY_LIST, first_pu, 1, true };
     if (steps_per_us == 0)
-        steps_per_us = rt_unit_steps_per_us(20, 5);
-    rt_contextf("calibration.unit_steps_per_us", "%.1f", steps_per_us);
+        steps_per_us = rt_cpu_steps_per_us(20, 5);
+    rt_contextf("calibration.cpu_steps_per_us", "%.1f", steps_per_us);
     rt_contextf("gil.unit_steps", "%lld", (long long)rt_gil_unit_steps(unit_ns, steps_per_us));
     rt_contextf("gil.old_unit_steps", "%lld",
                 (long long)rt_gil_unit_steps(rt_gil_unit_ns(RT_GIL_OLD, unit_ns, old_unit_ns),

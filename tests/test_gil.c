@@ -20,14 +20,12 @@
 #include <sched.h>
 #include <semaphore.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "gil/gil.h"
 #include "gil/gil_mode.h"
-#include "gil/unit_kernel.h"
 #include "work/workloads.h"
 
 static int64_t now_ns(void)
@@ -265,29 +263,6 @@ static void test_quantile(void)
     CHECK(rt_log2_hist_quantile(hist, 0, 0.5) == 0, "no samples");
 }
 
-/* The units' kernel continues across calls (a unit split in two is the same
- * work), depends on its seed, and keeps every lane. */
-static void test_unit_kernel(void)
-{
-    rt_unit_lanes whole, split, other;
-    rt_unit_seed(&whole, 7);
-    rt_unit_seed(&split, 7);
-    rt_unit_seed(&other, 8);
-    rt_unit_steps(&whole, 30);
-    rt_unit_steps(&split, 10);
-    rt_unit_steps(&split, 20);
-    rt_unit_steps(&other, 30);
-    CHECK(memcmp(&whole, &split, sizeof whole) == 0, "30 steps == 10 steps then 20");
-    CHECK(rt_unit_digest(&whole) != rt_unit_digest(&other), "another seed, another result");
-    rt_unit_lanes moved = whole;
-    moved.c ^= 1;
-    rt_unit_steps(&whole, 5);
-    rt_unit_steps(&moved, 5);
-    CHECK(rt_unit_digest(&whole) != rt_unit_digest(&moved), "a lane's state reaches the digest");
-    double rate = rt_unit_steps_per_us(2, 2);
-    CHECK(rate > 1, "the kernel calibrates (%.1f steps/us)", rate);
-}
-
 /* ---- a team workload under the GIL ---------------------------------------------------- */
 
 enum { PROBE_WORKERS = 3, PROBE_ITEMS = 300, PROBE_STEPS = 2000 };
@@ -385,7 +360,6 @@ int main(void)
     test_io_wrapper(RT_GIL_OLD);
     test_none();
     test_quantile();
-    test_unit_kernel();
     test_team_under_gil(RT_GIL_NEW, RT_TEAM_THREADS);
     test_team_under_gil(RT_GIL_OLD, RT_TEAM_THREADS);
     test_team_under_gil(RT_GIL_NEW, RT_TEAM_PROCESSES);

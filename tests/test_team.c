@@ -123,6 +123,22 @@ static void test_checksums(const rt_placement *pl)
     CHECK(rt_cpu_checksum(0, 2, STEPS) == rt_cpu_item(0, STEPS) + rt_cpu_item(1, STEPS),
           "the cpu checksum is a sum of items");
     CHECK(rt_cpu_item(7, STEPS) != rt_cpu_item(7, STEPS + 1), "each step changes the item");
+    CHECK(rt_cpu_item(7, STEPS) != rt_cpu_item(8, STEPS), "each item has its own result");
+    rt_cpu_state whole, split;
+    rt_cpu_start(&whole, 7);
+    rt_cpu_start(&split, 7);
+    rt_cpu_steps(&whole, 30);
+    rt_cpu_steps(&split, 10);
+    rt_cpu_steps(&split, 20);
+    CHECK(memcmp(&whole, &split, sizeof whole) == 0 && rt_cpu_result(&whole) == rt_cpu_item(7, 30),
+          "30 steps are 10 steps then 20, and the item's result");
+    for (int lane = 0; lane < 4; lane++) {
+        rt_cpu_state moved = whole, same = whole;
+        ((uint64_t *)&moved)[lane] ^= 1;                 /* one bit of one lane */
+        rt_cpu_steps(&moved, 5);
+        rt_cpu_steps(&same, 5);
+        CHECK(rt_cpu_result(&moved) != rt_cpu_result(&same), "lane %d reaches the result", lane);
+    }
 }
 
 /* ---- rounds on some of the workers ----------------------------------------------- */

@@ -18,14 +18,13 @@
 
 #include "clock.h"
 #include "gil/gil_work.h"
-#include "gil/unit_kernel.h"
 #include "work/workloads.h"
 
 const char *const rt_io_op_names[] = { "read1", "socketpair", "echo", NULL };
 
 /* A Python thread.  Each is apart from the others, as what a CPython
  * thread writes at every bytecode is (its frame, a heap object of its
- * own): a CPU thread writes its lanes at every unit, and a line shared
+ * own): a CPU thread writes its kernel state at every unit, and a line shared
  * with another thread's state would cross between their CPUs at every
  * hand-off, a cost that real CPython does not pay. */
 typedef struct pythread {
@@ -33,7 +32,7 @@ typedef struct pythread {
     int64_t to_poll;           /* units left before the next eval-breaker poll */
     int fd[2];                 /* the convoy's I/O descriptors */
     int64_t gap_units;         /* rt_gil_io_gap_units, once: not in the timed loop */
-    rt_unit_lanes lanes;       /* the kernel's state: every unit continues it */
+    rt_cpu_state kernel;       /* the kernel's state: every unit continues it */
 } pythread;
 
 size_t rt_gil_shared_bytes(int workers)
@@ -85,7 +84,7 @@ static int gil_init(rt_worker *w)
     rt_gil_thread_init(&p->t, c->gil);
     p->to_poll = c->poll_every;
     p->gap_units = rt_gil_io_gap_units(c);
-    rt_unit_seed(&p->lanes, (uint64_t)w->index);
+    rt_cpu_start(&p->kernel, (uint64_t)w->index);
     return io_open(w, p);
 }
 
@@ -102,15 +101,15 @@ static void gil_fini(rt_worker *w)
     w->state = NULL;
 }
 
-/* n units of bytecode without a poll (unit_kernel.h).  Every unit continues
- * the thread's lanes, as rt_unit_steps_per_us timed them, so a unit lasts
- * unit_ns: units started afresh would be independent, and the CPU would
- * overlap them, which made a unit of the former chain kernel about half as
- * long. */
+/* n units of bytecode without a poll.  Every unit continues the thread's
+ * kernel state, as rt_cpu_steps_per_us timed it, so a unit lasts unit_ns:
+ * units started afresh (rt_cpu_item) are independent, and the CPU overlaps
+ * several of them, which made a unit about half as long.  The kernel slows
+ * beside a busy sibling hardware thread as bytecode does (workloads.h). */
 static void units(const rt_gil_work_config *c, pythread *p, int64_t n)
 {
     for (int64_t u = 0; u < n; u++)
-        rt_unit_steps(&p->lanes, c->unit_steps);
+        rt_cpu_steps(&p->kernel, c->unit_steps);
 }
 
 /* n units of bytecode, polling the eval breaker every poll_every units,

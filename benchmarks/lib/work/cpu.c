@@ -5,38 +5,58 @@
 
 #include "work/workloads.h"
 
-/* A dependent chain of SplitMix64-style steps: each step needs the one
- * before, so it cannot be vectorised or folded, and the result feeds the
- * checksum, so it cannot be dropped. */
-uint64_t rt_cpu_seed(uint64_t item)
+/* The item's seed: SplitMix64's increment, one per lane. */
+void rt_cpu_start(rt_cpu_state *s, uint64_t item)
 {
-    return item * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    s->a = item * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    s->b = s->a + 0x9E3779B97F4A7C15ull;
+    s->c = s->b + 0x9E3779B97F4A7C15ull;
+    s->d = s->c + 0x9E3779B97F4A7C15ull;
 }
 
-uint64_t rt_cpu_steps(uint64_t x, int64_t steps)
+void rt_cpu_steps(rt_cpu_state *s, int64_t steps)
 {
+    uint64_t a = s->a, b = s->b, c = s->c, d = s->d;
     for (int64_t i = 0; i < steps; i++) {
-        x ^= x >> 31;
-        x *= 0xBF58476D1CE4E5B9ull;
+        /* Four independent updates the core issues together, then four
+         * that tie each lane to the next, so no lane can be dropped and a
+         * step cannot be folded or vectorised. */
+        a ^= a >> 31;
+        b ^= b << 7;
+        c += c >> 3;
+        d ^= d >> 11;
+        a += b;
+        b += c;
+        c ^= d;
+        d += a >> 5;
     }
-    return x;
+    s->a = a, s->b = b, s->c = c, s->d = d;
+}
+
+uint64_t rt_cpu_result(const rt_cpu_state *s)
+{
+    return s->a ^ s->b ^ s->c ^ s->d;
 }
 
 uint64_t rt_cpu_item(uint64_t item, int64_t steps)
 {
-    return rt_cpu_steps(rt_cpu_seed(item), steps);
+    rt_cpu_state s;
+    rt_cpu_start(&s, item);
+    rt_cpu_steps(&s, steps);
+    return rt_cpu_result(&s);
 }
 
 uint64_t rt_work_item(rt_worker *w, uint64_t item, int64_t steps)
 {
     if (!w->gil)
         return rt_cpu_item(item, steps);
-    uint64_t x = rt_cpu_seed(item);
+    rt_cpu_state s;
+    rt_cpu_start(&s, item);
     for (int64_t left = steps; left > 0; left -= w->gil_poll_steps) {
-        x = rt_cpu_steps(x, left < w->gil_poll_steps ? left : w->gil_poll_steps);
+        rt_cpu_steps(&s, left < w->gil_poll_steps ? left : w->gil_poll_steps);
         rt_gil_poll(w->gil);
     }
-    return x;
+    return rt_cpu_result(&s);
 }
 
 uint64_t rt_cpu_checksum(int64_t first, int64_t count, int64_t steps)
@@ -61,14 +81,14 @@ static double seconds_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-double rt_steps_per_us(uint64_t (*run)(uint64_t seed, int64_t steps), double ms, int trials)
+double rt_cpu_steps_per_us(double ms, int trials)
 {
     /* Grow a probe until it takes a tenth of the target, then scale. */
     int64_t steps = 1000;
     double t;
     for (;;) {
         double t0 = seconds_now();
-        volatile uint64_t sink = run(1, steps);
+        volatile uint64_t sink = rt_cpu_item(1, steps);
         (void)sink;
         t = seconds_now() - t0;
         if (t * 1e3 >= ms / 10 || steps > ((int64_t)1 << 40))
@@ -79,18 +99,13 @@ double rt_steps_per_us(uint64_t (*run)(uint64_t seed, int64_t steps), double ms,
     double best = 0;
     for (int i = 0; i < trials; i++) {
         double t0 = seconds_now();
-        volatile uint64_t sink = run((uint64_t)i, steps);
+        volatile uint64_t sink = rt_cpu_item((uint64_t)i, steps);
         (void)sink;
         double rate = (double)steps / ((seconds_now() - t0) * 1e6);
         if (rate > best)
             best = rate;
     }
     return best;
-}
-
-double rt_cpu_steps_per_us(double ms, int trials)
-{
-    return rt_steps_per_us(rt_cpu_item, ms, trials);
 }
 
 static int cpu_run(rt_worker *w)

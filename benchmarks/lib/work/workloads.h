@@ -6,8 +6,8 @@
  * only on which items were done, never on the mode or the split.  The
  * caller checks it against a reference computed on one thread.
  *
- *   cpu    computes: rt_cpu_item(i, steps), a chain of multiply-xorshift
- *          steps the optimiser can neither remove nor shorten;
+ *   cpu    computes: rt_cpu_item(i, steps), steps of the compute kernel
+ *          below, which the optimiser can neither remove nor shorten;
  *   sleep  waits: one blocking nanosleep per item (a slow network's
  *          stand-in);
  *   tcp    real I/O: one request/response per item over a loopback TCP
@@ -25,19 +25,34 @@
 #include "gil/gil.h"
 #include "team/team.h"
 
-/* ---- the compute kernel ---------------------------------------------------- */
+/* ---- the compute kernel ----------------------------------------------------
+ * Four 64-bit lanes of shift, xor and add, each step tying every lane to
+ * the next.  The core issues several of a step's instructions each cycle,
+ * as it does for most real code (CPython's eval loop among it), so the
+ * kernel shares a core's issue width with a busy sibling hardware thread
+ * and slows as such code does: on a shared VM whose host puts the two
+ * vCPUs on siblings for minutes at a time, two workers then do much less
+ * than twice one's work, and the capacity measure (capacity.h) and the
+ * emulated interpreter's units (gil_work.h) must see it as real programs
+ * do.  A single dependent multiply chain, the kernel until this one,
+ * issues about one instruction at a time and did not slow at all (README,
+ * the compute kernel). */
+typedef struct rt_cpu_state {
+    uint64_t a, b, c, d;
+} rt_cpu_state;
+
+/* The state of item `item` before its first step. */
+void rt_cpu_start(rt_cpu_state *s, uint64_t item);
+/* `steps` steps, continuing s: steps a then b do what a + b steps do. */
+void rt_cpu_steps(rt_cpu_state *s, int64_t steps);
+/* The state folded into one value: an item's result. */
+uint64_t rt_cpu_result(const rt_cpu_state *s);
+/* Start, steps, result. */
 uint64_t rt_cpu_item(uint64_t item, int64_t steps);
-/* The same chain in pieces: rt_cpu_item(i, a + b) ==
- * rt_cpu_steps(rt_cpu_steps(rt_cpu_seed(i), a), b). */
-uint64_t rt_cpu_seed(uint64_t item);
-uint64_t rt_cpu_steps(uint64_t x, int64_t steps);
 /* Sum of rt_cpu_item over [first, first + count), on the calling thread. */
 uint64_t rt_cpu_checksum(int64_t first, int64_t count, int64_t steps);
-/* Steps per microsecond of a kernel on the calling thread, run(seed, steps)
- * doing `steps` steps from a state seeded by `seed`: the best of `trials`
+/* Kernel steps per microsecond on the calling thread: the best of `trials`
  * timings of about `ms` milliseconds each. */
-double rt_steps_per_us(uint64_t (*run)(uint64_t seed, int64_t steps), double ms, int trials);
-/* The same of this kernel (rt_cpu_item). */
 double rt_cpu_steps_per_us(double ms, int trials);
 
 /* Sum of the indexes in [first, first + count): the checksum of sleep and
