@@ -132,9 +132,9 @@ static void test_checksums(const rt_placement *pl)
     rt_cpu_steps(&split, 20);
     CHECK(memcmp(&whole, &split, sizeof whole) == 0 && rt_cpu_result(&whole) == rt_cpu_item(7, 30),
           "30 steps are 10 steps then 20, and the item's result");
-    for (int lane = 0; lane < 4; lane++) {
+    for (int lane = 0; lane < RT_CPU_LANES; lane++) {
         rt_cpu_state moved = whole, same = whole;
-        ((uint64_t *)&moved)[lane] ^= 1;                 /* one bit of one lane */
+        moved.lane[lane] ^= 1;                           /* one bit of one lane */
         rt_cpu_steps(&moved, 5);
         rt_cpu_steps(&same, 5);
         CHECK(rt_cpu_result(&moved) != rt_cpu_result(&same), "lane %d reaches the result", lane);

@@ -8,15 +8,16 @@
 /* The item's seed: SplitMix64's increment, one per lane. */
 void rt_cpu_start(rt_cpu_state *s, uint64_t item)
 {
-    s->a = item * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
-    s->b = s->a + 0x9E3779B97F4A7C15ull;
-    s->c = s->b + 0x9E3779B97F4A7C15ull;
-    s->d = s->c + 0x9E3779B97F4A7C15ull;
+    s->lane[0] = item * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
+    for (int i = 1; i < RT_CPU_LANES; i++)
+        s->lane[i] = s->lane[i - 1] + 0x9E3779B97F4A7C15ull;
 }
+
+_Static_assert(RT_CPU_LANES == 4, "rt_cpu_steps keeps the four lanes in a, b, c and d");
 
 void rt_cpu_steps(rt_cpu_state *s, int64_t steps)
 {
-    uint64_t a = s->a, b = s->b, c = s->c, d = s->d;
+    uint64_t a = s->lane[0], b = s->lane[1], c = s->lane[2], d = s->lane[3];
     for (int64_t i = 0; i < steps; i++) {
         /* Four independent updates the core issues together, then four
          * that tie each lane to the next, so no lane can be dropped and a
@@ -30,12 +31,12 @@ void rt_cpu_steps(rt_cpu_state *s, int64_t steps)
         c ^= d;
         d += a >> 5;
     }
-    s->a = a, s->b = b, s->c = c, s->d = d;
+    s->lane[0] = a, s->lane[1] = b, s->lane[2] = c, s->lane[3] = d;
 }
 
 uint64_t rt_cpu_result(const rt_cpu_state *s)
 {
-    return s->a ^ s->b ^ s->c ^ s->d;
+    return s->lane[0] ^ s->lane[1] ^ s->lane[2] ^ s->lane[3];
 }
 
 uint64_t rt_cpu_item(uint64_t item, int64_t steps)

@@ -37,8 +37,9 @@
  * do.  A single dependent multiply chain, the kernel until this one,
  * issues about one instruction at a time and did not slow at all (README,
  * the compute kernel). */
+#define RT_CPU_LANES 4
 typedef struct rt_cpu_state {
-    uint64_t a, b, c, d;
+    uint64_t lane[RT_CPU_LANES];
 } rt_cpu_state;
 
 /* The state of item `item` before its first step. */
