@@ -59,16 +59,16 @@ jq_ok "convoy: the CPU threads' GIL waits, per operation and the share under 102
     '[.benchmarks[] | select((.name | startswith("gil/convoy/")) and .run_type == "iteration")
       | .cpu_gil_wait_le_1024ns >= 0 and .cpu_gil_wait_le_1024ns <= 1
         and if (.name | test("/cpu:0/") or test("/processes/")) then .cpu_gil_waits_per_op == 0
-            else .cpu_gil_waits_per_op > 0 end] | all'
+            else .cpu_gil_waits_per_op > 0 end] | length > 0 and all'
 jq_ok "convoy: how often each side slept per operation; no CPU thread alone, none beside its own GIL" "$j" \
     '[.benchmarks[] | select((.name | startswith("gil/convoy/")) and .run_type == "iteration")
       | .io_sleeps_per_op >= 0 and .cpu_sleeps_per_op >= 0
         and if (.name | test("/cpu:0/")) then .cpu_sleeps_per_op == 0
             elif (.name | test("/processes/")) then .cpu_sleeps_per_op < 0.01
-            else true end] | all'
+            else true end] | length > 0 and all'
 jq_ok "convoy, new GIL beside a CPU thread: both sides sleep (each waits for the other's drop)" "$j" \
     '[.benchmarks[] | select(.name | test("gil/convoy/.*/threads-new/.*cpu:1/"))
-      | .io_sleeps_per_op > 0 and .cpu_sleeps_per_op > 0] | all'
+      | .io_sleeps_per_op > 0 and .cpu_sleeps_per_op > 0] | length > 0 and all'
 ok "no process left behind" test "$(pgrep -f -- "$marker" | wc -l)" -eq 0
 # The old GIL models 2.x, whose countdown runs at its own speed: --old-unit-ns
 # sizes its units and nobody else's.
