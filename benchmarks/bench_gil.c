@@ -403,6 +403,35 @@ static int64_t io_polls_for(const experiment *e, const rt_gil_params *gp)
     return polls > 1 ? polls : 1;
 }
 
+/* Kernel steps in one unit of a GIL kind's unit_ns: from the calibrated
+ * rate, less what the unit's poll adds to its steps as a thread runs them
+ * (rt_gil_unit_run_ns), measured once per kind, so that steps and poll
+ * together last unit_ns, as a countdown iteration and its eval-breaker
+ * check do.  With --steps-per-us given, the rate alone. */
+enum { UNIT_CHECK_UNITS = 20000, UNIT_CHECK_TRIALS = 5 };
+static bool steps_given;
+static int64_t unit_steps_of[RT_GIL_KINDS];     /* 0: not sized yet */
+static double unit_poll_ns[RT_GIL_KINDS];
+
+static int64_t unit_steps_for(rt_gil_kind kind)
+{
+    if (unit_steps_of[kind] > 0)
+        return unit_steps_of[kind];
+    double unit = rt_gil_unit_ns(kind, unit_ns, old_unit_ns);
+    int64_t s = rt_gil_unit_steps(unit, steps_per_us);
+    if (!steps_given) {
+        rt_gil_params gp = RT_GIL_PARAMS_DEFAULT(kind);
+        gp.check_interval = check_interval;
+        gp.ticks_per_unit = ticks_per_unit;
+        double run = rt_gil_unit_run_ns(&gp, s, poll_every, UNIT_CHECK_UNITS, UNIT_CHECK_TRIALS);
+        if (run > 0) {
+            unit_poll_ns[kind] = run - (double)s * 1e3 / steps_per_us;
+            s = rt_gil_unit_steps(unit - unit_poll_ns[kind], steps_per_us);
+        }
+    }
+    return unit_steps_of[kind] = s;
+}
+
 /* How long the convoy's I/O thread runs: --convoy-ms, and beside CPU
  * threads at least --convoy-min-intervals switch intervals, since it gets
  * the GIL back at most about once per interval and a count of a few is
@@ -428,7 +457,7 @@ static void bm_gil(rt_state *st, void *arg)
     char err[512] = "";
     rt_responder echo = { 0 };
     double unit = rt_gil_unit_ns(gp.kind, unit_ns, old_unit_ns);
-    rt_gil_work_config cfg = { &gil, e->job, rt_gil_unit_steps(unit, steps_per_us),
+    rt_gil_work_config cfg = { &gil, e->job, unit_steps_for(gp.kind),
                                units_per_item, poll_every, e->op,
                                convoy_round_ns(workers - 1, gp.switch_interval_us),
                                io_units_per_op, io_polls_for(e, &gp), io_gap_share[e->op], 0 };
@@ -557,13 +586,18 @@ int main(int argc, char **argv)
     if (rt_plan(&machine.place, 1, first_pu, err, sizeof err) < 0 || first_pu[0] < 0)
         first_pu[0] = 0;
     one_pu = (rt_placement){ &machine.topo, RT_POLICY_LIST, first_pu, 1, true };
-    if (steps_per_us == 0)
+    steps_given = steps_per_us > 0;
+    if (!steps_given)
         steps_per_us = rt_cpu_steps_per_us(20, 5);
     rt_contextf("calibration.cpu_steps_per_us", "%.1f", steps_per_us);
-    rt_contextf("gil.unit_steps", "%lld", (long long)rt_gil_unit_steps(unit_ns, steps_per_us));
-    rt_contextf("gil.old_unit_steps", "%lld",
-                (long long)rt_gil_unit_steps(rt_gil_unit_ns(RT_GIL_OLD, unit_ns, old_unit_ns),
-                                             steps_per_us));
+    rt_contextf("gil.unit_steps", "%lld", (long long)unit_steps_for(RT_GIL_NEW));
+    rt_contextf("gil.old_unit_steps", "%lld", (long long)unit_steps_for(RT_GIL_OLD));
+    rt_contextf("gil.none_unit_steps", "%lld", (long long)unit_steps_for(RT_GIL_NONE));
+    for (int k = 0; k < RT_GIL_KINDS; k++) {
+        char key[64];
+        snprintf(key, sizeof key, "calibration.unit_poll_ns.%s", rt_gil_names[k]);
+        rt_contextf(key, "%.1f", unit_poll_ns[k]);
+    }
     rt_context("placement.oversubscribe", "yes");
 
     char name[160];

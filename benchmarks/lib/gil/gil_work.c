@@ -125,6 +125,30 @@ static void compute(const rt_gil_work_config *c, pythread *p, int64_t n)
     }
 }
 
+double rt_gil_unit_run_ns(const rt_gil_params *gp, int64_t unit_steps, int64_t poll_every,
+                          int64_t n, int trials)
+{
+    rt_gil gil;
+    if (rt_gil_init(&gil, gp) != 0)
+        return -1;
+    rt_gil_work_config c = { .gil = &gil, .unit_steps = unit_steps, .poll_every = poll_every };
+    pythread p = { .to_poll = poll_every };
+    rt_gil_thread_init(&p.t, &gil);
+    rt_cpu_start(&p.kernel, 0);
+    rt_gil_take(&p.t);
+    double best = -1;
+    for (int i = 0; i < trials; i++) {
+        int64_t t0 = rt_now_ns();
+        compute(&c, &p, n);
+        double ns = (double)(rt_now_ns() - t0) / (double)n;
+        if (best < 0 || ns < best)
+            best = ns;
+    }
+    rt_gil_drop(&p.t);
+    rt_gil_destroy(&gil);
+    return best;
+}
+
 int64_t rt_gil_io_gap_units(const rt_gil_work_config *c)
 {
     if (c->io_op == RT_IO_READ1 || c->io_gap_share <= 0)
