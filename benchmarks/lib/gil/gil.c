@@ -188,23 +188,18 @@ void rt_gil_drop(rt_gil_thread *t)
         drop_old(t);
 }
 
-void rt_gil_poll(rt_gil_thread *t)
+void rt_gil_poll_act(rt_gil_thread *t)
 {
     rt_gil *g = t->gil;
     if (g->p.kind == RT_GIL_NEW) {
-        if (__atomic_load_n(&g->drop_request, __ATOMIC_RELAXED)) {
-            drop_new(t);
-            /* Other threads may run now. */
-            take_new(t);
-        }
+        drop_new(t);
+        /* Other threads may run now. */
+        take_new(t);
     } else if (g->p.kind == RT_GIL_OLD) {
-        g->ticker -= g->p.ticks_per_unit;
-        if (g->ticker < 0) {
-            g->ticker = g->p.check_interval;
-            drop_old(t);
-            /* Other threads may run now. */
-            take_old(t);
-        }
+        g->ticker = g->p.check_interval;
+        drop_old(t);
+        /* Other threads may run now. */
+        take_old(t);
     }
 }
 

@@ -118,8 +118,24 @@ void rt_gil_thread_init(rt_gil_thread *t, rt_gil *g);
 
 void rt_gil_take(rt_gil_thread *t);
 void rt_gil_drop(rt_gil_thread *t);
-/* The eval breaker between two work units. */
-void rt_gil_poll(rt_gil_thread *t);
+/* The eval breaker between two work units, inline as in CPython's eval
+ * loop: under the new GIL one load of the drop request (eval_breaker), under
+ * the old one the ticker's decrement (2.x's --_Py_Ticker < 0), so that a
+ * poll that finds nothing to do costs a unit no more than CPython's check
+ * costs a bytecode.  rt_gil_poll_act does the rest: drop and re-take. */
+void rt_gil_poll_act(rt_gil_thread *t);
+static inline void rt_gil_poll(rt_gil_thread *t)
+{
+    rt_gil *g = t->gil;
+    if (g->p.kind == RT_GIL_NEW) {
+        if (__atomic_load_n(&g->drop_request, __ATOMIC_RELAXED))
+            rt_gil_poll_act(t);
+    } else if (g->p.kind == RT_GIL_OLD) {
+        g->ticker -= g->p.ticks_per_unit;
+        if (g->ticker < 0)
+            rt_gil_poll_act(t);
+    }
+}
 
 /* Py_BEGIN_ALLOW_THREADS ... Py_END_ALLOW_THREADS around a call. */
 #define RT_GIL_ALLOW_THREADS(t, call) \

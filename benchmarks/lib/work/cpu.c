@@ -13,25 +13,44 @@ void rt_cpu_start(rt_cpu_state *s, uint64_t item)
         s->lane[i] = s->lane[i - 1] + 0x9E3779B97F4A7C15ull;
 }
 
-_Static_assert(RT_CPU_LANES == 4, "rt_cpu_steps keeps the four lanes in a, b, c and d");
+_Static_assert(RT_CPU_LANES == 4, "run keeps the four lanes in a, b, c and d");
+
+/* The kernel: `steps` steps on s's lanes, in units of `unit` steps with
+ * the eval breaker polled after each when there is a GIL.  Every caller runs
+ * this one compiled loop, so a step costs the same with a GIL or without
+ * and as much as the calibration timed: the same source inlined into
+ * rt_work_item compiled to a loop of another speed.
+ * Between units the lanes stay in registers and the poll's check is inline
+ * (gil.h), so polling an uncontended GIL costs about what CPython's eval
+ * breaker check does, little (README, the GIL as a mode of the team). */
+__attribute__((noinline)) static void run(rt_cpu_state *s, int64_t steps, int64_t unit,
+                                          rt_gil_thread *gil)
+{
+    uint64_t a = s->lane[0], b = s->lane[1], c = s->lane[2], d = s->lane[3];
+    for (int64_t left = steps; left > 0; left -= unit) {
+        int64_t n = left < unit ? left : unit;
+        for (int64_t i = 0; i < n; i++) {
+            /* Four independent updates the core issues together, then
+             * four that tie each lane to the next, so no lane can be
+             * dropped and a step cannot be folded or vectorised. */
+            a ^= a >> 31;
+            b ^= b << 7;
+            c += c >> 3;
+            d ^= d >> 11;
+            a += b;
+            b += c;
+            c ^= d;
+            d += a >> 5;
+        }
+        if (gil)
+            rt_gil_poll(gil);
+    }
+    s->lane[0] = a, s->lane[1] = b, s->lane[2] = c, s->lane[3] = d;
+}
 
 void rt_cpu_steps(rt_cpu_state *s, int64_t steps)
 {
-    uint64_t a = s->lane[0], b = s->lane[1], c = s->lane[2], d = s->lane[3];
-    for (int64_t i = 0; i < steps; i++) {
-        /* Four independent updates the core issues together, then four
-         * that tie each lane to the next, so no lane can be dropped and a
-         * step cannot be folded or vectorised. */
-        a ^= a >> 31;
-        b ^= b << 7;
-        c += c >> 3;
-        d ^= d >> 11;
-        a += b;
-        b += c;
-        c ^= d;
-        d += a >> 5;
-    }
-    s->lane[0] = a, s->lane[1] = b, s->lane[2] = c, s->lane[3] = d;
+    run(s, steps, steps, NULL);
 }
 
 uint64_t rt_cpu_result(const rt_cpu_state *s)
@@ -49,14 +68,12 @@ uint64_t rt_cpu_item(uint64_t item, int64_t steps)
 
 uint64_t rt_work_item(rt_worker *w, uint64_t item, int64_t steps)
 {
-    if (!w->gil)
-        return rt_cpu_item(item, steps);
     rt_cpu_state s;
     rt_cpu_start(&s, item);
-    for (int64_t left = steps; left > 0; left -= w->gil_poll_steps) {
-        rt_cpu_steps(&s, left < w->gil_poll_steps ? left : w->gil_poll_steps);
-        rt_gil_poll(w->gil);
-    }
+    if (w->gil)
+        run(&s, steps, w->gil_poll_steps, w->gil);
+    else
+        run(&s, steps, steps, NULL);
     return rt_cpu_result(&s);
 }
 
