@@ -351,7 +351,9 @@ scaling_summary() {
     # A GIL worker alone polls a GIL no one else wants: it should do what a
     # plain worker does, as a CPython process pays its eval breaker's check
     # whether or not another thread waits.  A gap means the emulation's
-    # polling costs more than that (the two are minutes apart: a flag).
+    # polling costs more than that.  The cpu sweeps only: their items do
+    # nothing else, where a waiting item's time moves with the VM's wake-ups
+    # from one repetition to the next (the two are minutes apart: a flag).
     local costly
     costly=$(awk -F'\t' -v bound="$POLL_BOUND" '
         FNR == 1 { next }
@@ -362,9 +364,9 @@ scaling_summary() {
                   if (!((k, g) in tp) || !tp[k, "threads"]) continue
                   r = tp[k, g] / tp[k, "threads"]
                   if (r < 1 - bound || r > 1 + bound) printf "%s %s %.3f; ", k, g, r } }' \
-        "$run"/scaling_*_throughput.tsv)
+        "$run/scaling_cpu_throughput.tsv")
     echo
-    echo "One worker under a GIL against one without (new and old GIL, every sweep), within $(pct "$POLL_BOUND") %: ${costly:-every one is.}"
+    echo "One worker under a GIL against one without (\`cpu\`, new and old GIL), within $(pct "$POLL_BOUND") %: ${costly:-every one is.}"
     echo
     local flagged
     flagged=$(awk -F'\t' 'FNR > 1 && $13 != "-" && $13 != "ok" { printf "%s at %d workers: speedup %.2f, ideal %d (%s); ", $1, $2, $6, $12, $13 }' \

@@ -50,7 +50,7 @@ ok "every workload also ran under the new and the old GIL" \
     "scaling/cpu/strong/threads-new scaling/cpu/strong/threads-old scaling/cpu/weak/threads-new scaling/cpu/weak/threads-old scaling/mixed/weak/threads-new scaling/mixed/weak/threads-old scaling/sleep/weak/threads-new scaling/sleep/weak/threads-old scaling/tcp/weak/threads-new scaling/tcp/weak/threads-old "
 ok "summary has the GIL modes of the scaling runs" grep -q '^| sleep | weak | 16 |' "$run/SUMMARY.md"
 ok "summary compares one GIL worker with one plain worker" \
-    grep -qE '^One worker under a GIL against one without \(new and old GIL, every sweep\), within 10 %: ' "$run/SUMMARY.md"
+    grep -qE '^One worker under a GIL against one without \(`cpu`, new and old GIL\), within 10 %: ' "$run/SUMMARY.md"
 ok "summary says where GIL threads stop losing to processes" \
     grep -qE '^Threads under the new GIL (stop losing to processes at \*\*[0-9]+ % waiting|lose to processes by more than 5 % at every)' "$run/SUMMARY.md"
 # Creation and communication costs.
