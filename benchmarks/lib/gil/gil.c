@@ -188,6 +188,8 @@ void rt_gil_drop(rt_gil_thread *t)
         drop_old(t);
 }
 
+/* The poll's slow path (gil.h): a drop request is pending (new) or the
+ * ticker ran out (old). */
 void rt_gil_poll_act(rt_gil_thread *t)
 {
     rt_gil *g = t->gil;

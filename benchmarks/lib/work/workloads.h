@@ -66,7 +66,8 @@ uint64_t rt_index_checksum(int64_t first, int64_t count);
  * emulated GIL the item is cut into units of w->gil_poll_steps kernel steps
  * with the eval breaker polled between them, and the GIL is released around
  * the blocking call (Py_BEGIN_ALLOW_THREADS), as CPython would run the same
- * code.  The result is the same either way.  Either way the call is timed,
+ * code.  The result is the same either way, and so is a step's cost: one
+ * compiled loop runs both (cpu.c).  Either way the blocking call is timed,
  * without the GIL's release and re-take, into w->blocked_ns: summed over a
  * team's workers and divided by the round's time, it is how many workers
  * were blocked at once on average, at most 1 if their waits never overlap. */
