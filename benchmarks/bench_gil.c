@@ -404,9 +404,9 @@ static int64_t io_polls_for(const experiment *e, const rt_gil_params *gp)
 }
 
 /* Kernel steps in one unit of a GIL kind's unit_ns: from the calibrated
- * rate, less what the unit's poll adds to its steps as a thread runs them
- * (rt_gil_unit_run_ns), measured once per kind, so that steps and poll
- * together last unit_ns, as a countdown iteration and its eval-breaker
+ * rate, less what the unit's call and poll add to its steps as a thread
+ * runs them (rt_gil_unit_run_ns), measured once per kind, so that the
+ * whole unit lasts unit_ns, as a countdown iteration and its eval-breaker
  * check do.  With --steps-per-us given, the rate alone. */
 enum { UNIT_CHECK_UNITS = 20000, UNIT_CHECK_TRIALS = 5 };
 static bool steps_given;

@@ -265,7 +265,8 @@ static void test_quantile(void)
 
 /* ---- a team workload under the GIL ---------------------------------------------------- */
 
-enum { PROBE_WORKERS = 3, PROBE_ITEMS = 300, PROBE_STEPS = 2000 };
+/* PROBE_UNIT does not divide PROBE_STEPS: an item ends in a shorter unit. */
+enum { PROBE_WORKERS = 3, PROBE_ITEMS = 300, PROBE_STEPS = 2000, PROBE_UNIT = 48 };
 
 /* Shared by the probe's threads (thread mode only: in process mode each
  * child has its own copy, and its own GIL). */
@@ -324,7 +325,7 @@ static void test_team_under_gil(rt_gil_kind kind, rt_team_mode mode)
     rt_gil_params p = RT_GIL_PARAMS_DEFAULT(kind);
     p.switch_interval_us = 200;       /* hand-offs within a short test */
     CHECK(rt_gil_init(&gil, &p) == 0, "init");
-    rt_gil_mode_config c = { &gil, 50, &probe, NULL };
+    rt_gil_mode_config c = { &gil, PROBE_UNIT, &probe, NULL };
     rt_team_config tc = { mode, PROBE_WORKERS, NULL, &rt_work_under_gil, &c,
                           rt_gil_mode_shared_bytes(PROBE_WORKERS) };
     char err[512] = "";

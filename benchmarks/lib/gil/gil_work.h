@@ -74,8 +74,8 @@ int64_t rt_gil_io_gap_units(const rt_gil_work_config *c);
 /* How long a unit of unit_steps steps lasts as a thread runs it, in ns:
  * its steps and then the eval breaker's poll of a GIL of gp's kind (held by
  * the calling thread, so never waited for), the fastest of `trials` timings
- * of n units.  With a kernel that fills the core's issue width, the poll's
- * cost adds to the steps' instead of hiding under them. */
+ * of n units: what calling the kernel for each unit and polling after it
+ * add to the steps' own time. */
 double rt_gil_unit_run_ns(const rt_gil_params *gp, int64_t unit_steps, int64_t poll_every,
                           int64_t n, int trials);
 extern const rt_workload rt_work_gil;
