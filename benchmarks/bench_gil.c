@@ -405,10 +405,16 @@ static int64_t io_polls_for(const experiment *e, const rt_gil_params *gp)
 
 /* Kernel steps in one unit of a GIL kind's unit_ns: from the calibrated
  * rate, less what the unit's call and poll add to its steps as a thread
- * runs them (rt_gil_unit_run_ns), measured once per kind, so that the
+ * runs them (rt_gil_unit_added_ns), measured once per kind, so that the
  * whole unit lasts unit_ns, as a countdown iteration and its eval-breaker
- * check do.  With --steps-per-us given, the rate alone. */
-enum { UNIT_CHECK_UNITS = 20000, UNIT_CHECK_TRIALS = 5 };
+ * check do.  With --steps-per-us given, the rate alone.  The added cost
+ * is timed against the same steps in turn, not against the calibrated
+ * rate: the rate is timed earlier, and on a VM whose speed swings, the
+ * difference of two moments passed for a unit's cost: 7 of the 135
+ * bench_gil processes of the run vm-20261205T094607Z read -3.0, -1.8, or
+ * 3.6 to 14.5 ns for one kind or both, of a unit of 23 to 32 ns, where
+ * every other reading was -0.6 to 1.1. */
+enum { UNIT_CHECK_UNITS = 20000, UNIT_CHECK_TRIALS = 9 };
 static bool steps_given;
 static int64_t unit_steps_of[RT_GIL_KINDS];     /* 0: not sized yet */
 static double unit_poll_ns[RT_GIL_KINDS];
@@ -423,11 +429,9 @@ static int64_t unit_steps_for(rt_gil_kind kind)
         rt_gil_params gp = RT_GIL_PARAMS_DEFAULT(kind);
         gp.check_interval = check_interval;
         gp.ticks_per_unit = ticks_per_unit;
-        double run = rt_gil_unit_run_ns(&gp, s, poll_every, UNIT_CHECK_UNITS, UNIT_CHECK_TRIALS);
-        if (run > 0) {
-            unit_poll_ns[kind] = run - (double)s * 1e3 / steps_per_us;
-            s = rt_gil_unit_steps(unit - unit_poll_ns[kind], steps_per_us);
-        }
+        unit_poll_ns[kind] =
+            rt_gil_unit_added_ns(&gp, s, poll_every, UNIT_CHECK_UNITS, UNIT_CHECK_TRIALS);
+        s = rt_gil_unit_steps(unit - unit_poll_ns[kind], steps_per_us);
     }
     return unit_steps_of[kind] = s;
 }

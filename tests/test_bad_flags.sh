@@ -133,7 +133,7 @@ for flag in --cpu-repeats --convoy-repeats; do
             test $? -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- "$flag: '$v' is invalid; valid: 1..9" "$T_TMP/err")" -eq 1
     done
 done
-for s in slowdown summary update_readme; do
+for s in slowdown summary update_readme fidelity; do
     "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"
     ok "scripts/$s.sh --no-such-flag: exit 2, one line naming it" \
         test $? -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- --no-such-flag "$T_TMP/err")" -eq 1

@@ -71,13 +71,16 @@ typedef struct rt_gil_shared {
 size_t rt_gil_shared_bytes(int workers);
 /* The convoy's units between an operation's two calls: 0 for read1. */
 int64_t rt_gil_io_gap_units(const rt_gil_work_config *c);
-/* How long a unit of unit_steps steps lasts as a thread runs it, in ns:
- * its steps and then the eval breaker's poll of a GIL of gp's kind (held by
- * the calling thread, so never waited for), the fastest of `trials` timings
- * of n units: what calling the kernel for each unit and polling after it
- * add to the steps' own time. */
-double rt_gil_unit_run_ns(const rt_gil_params *gp, int64_t unit_steps, int64_t poll_every,
-                          int64_t n, int trials);
+/* What a unit of unit_steps steps adds to its steps' own time as a thread
+ * runs it, in ns: calling the kernel for the unit and then polling the eval
+ * breaker of a GIL of gp's kind (held by the calling thread, so never waited
+ * for).  The median over `trials` (at most 63) of n units' time less that
+ * of the same n x unit_steps steps in one call, timed right after them:
+ * each difference is of two neighbouring moments, so a machine whose speed
+ * swings does not pass its swing for a cost of the unit, and the median
+ * leaves out a trial that an interrupt or a preemption hit. */
+double rt_gil_unit_added_ns(const rt_gil_params *gp, int64_t unit_steps, int64_t poll_every,
+                            int64_t n, int trials);
 extern const rt_workload rt_work_gil;
 
 #endif /* RT_GIL_WORK_H */
