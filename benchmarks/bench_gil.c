@@ -411,8 +411,8 @@ static int64_t io_polls_for(const experiment *e, const rt_gil_params *gp)
  * is timed against the same steps in turn, not against the calibrated
  * rate: the rate is timed earlier, and on a VM whose speed swings, the
  * difference of two moments passed for a unit's cost: 7 of the 135
- * bench_gil processes of the run vm-20261205T094607Z read -3.0, -1.8, or
- * 3.6 to 14.5 ns for one kind or both, of a unit of 23 to 32 ns, where
+ * comparison-pass processes of the run vm-20261205T094607Z read -3.0, -1.8 or
+ * 3.6 to 14.5 ns for one kind or both, of units of 21 to 32 ns, where
  * every other reading was -0.6 to 1.1. */
 enum { UNIT_CHECK_UNITS = 20000, UNIT_CHECK_TRIALS = 9 };
 static bool steps_given;
