@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # update_readme.sh - make a run the README's reference run: copy its figures
 # to plots/ and put its summary (images linked under plots/) between the
-# README's result markers.
+# README's result markers; then make the emulated-vs-real tables of the
+# README and results/HISTORY.md anew from the runs they name
+# (fidelity.sh --refresh).
 # usage: scripts/update_readme.sh RUN_DIR
 source "$(dirname "$0")/lib/common.sh"
 
@@ -31,3 +33,4 @@ awk -v blockfile="$block" '
     /<!-- results:end -->/ { skip = 0; next }
     !skip { print }' "$RT_ROOT/README.md" | rt_atomic_write "$RT_ROOT/README.md"
 rm -f "$block"
+"$RT_ROOT/scripts/fidelity.sh" --refresh "$RT_ROOT/README.md" "$RT_ROOT/results/HISTORY.md"
