@@ -10,8 +10,8 @@
 # cells rank the same way (all, then those real's own rounds rank), the
 # geometric mean of the cells' ratios (1: no bias), the cell farthest from
 # real's (in either direction), and every cell that missed its target, each
-# with its ratio and interval.  A run whose comparison
-# was skipped (no python3 or python2.7) has no line for that GIL.
+# with its ratio and interval.  A run whose comparison was skipped (no
+# python3 or python2.7) has no line for that GIL.
 #
 # The README's "How faithful is it?" and results/HISTORY.md hold such tables
 # between markers that name their runs (relative to the project's root, or
@@ -20,8 +20,8 @@
 #   ...
 #   <!-- fidelity:end -->
 # --refresh FILE... makes every such block anew (update_readme.sh does);
-# --check FILE... exits 1, naming the block, if one differs from what its
-# runs give now.
+# --check FILE... exits 1, naming the file and showing the difference, if a
+# block differs from what its runs give now.
 # usage: fidelity.sh RUN_DIR... | fidelity.sh --refresh|--check FILE...
 source "$(dirname "$0")/lib/common.sh"
 
@@ -126,9 +126,9 @@ for run in "$@"; do
         }
         /^Convoy order: / { match($0, /\([0-9]+ %\)/); order = substr($0, RSTART + 1, RLENGTH - 2); next }
         /^Of those [0-9]+ pairs, real CPython/ {
-            # "... rank R: ... The emulation ranks S of the R the same way ..."
-            r = $0; sub(/.* rank /, "", r); sub(/:.*/, "", r)
-            s = $0; sub(/.*The emulation ranks /, "", s); sub(/ of .*/, "", s)
+            # "... own rounds rank R: ... The emulation ranks S of the R ..."
+            match($0, /rounds rank [0-9]+/); r = substr($0, RSTART + 12, RLENGTH - 12)
+            match($0, /The emulation ranks [0-9]+/); s = substr($0, RSTART + 20, RLENGTH - 20)
             ranked = s " of " r
             next
         }
