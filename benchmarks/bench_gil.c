@@ -39,6 +39,7 @@
 #include <string.h>
 
 #include "flags.h"
+#include "gil/footprint.h"
 #include "gil/gil.h"
 #include "gil/gil_mode.h"
 #include "gil/gil_work.h"
@@ -85,6 +86,11 @@ static const char *old_io_ticks_text = "none";   /* op=ticks,...: 2.x's loop */
 static const char *io_op_ns_text = "none"; /* op=ns,...: size the units to CPython's loop */
 static const char *old_io_op_ns_text = "none";
 static const char *io_gap_share_text = "none";   /* op=share,...: the bytecode between two calls */
+static const char *io_code_lines_text = "none";  /* op=lines,...: the real loop's footprint */
+static const char *io_data_lines_text = "none";
+static const char *old_io_code_lines_text = "none";
+static const char *old_io_data_lines_text = "none";
+static int64_t io_data_chains = 4;
 static double steps_per_us = 0;          /* 0: calibrate */
 static int64_t solo_every = 4;
 
@@ -136,6 +142,19 @@ static rt_flag flags[] = {
       "convoy, old GIL: real 2.x's loop, ticks between two operations, as op=ticks pairs "
       "(read1=23,echo=39); a named op polls ticks / --ticks-per-unit times instead of "
       "--io-polls-per-op (none: no op)", false },
+    { "io-code-lines", RT_FLAG_STRING, &io_code_lines_text, 0, 0, NULL,
+      "convoy: real CPython's loop, distinct 64-byte lines of code it runs per operation "
+      "(scripts/footprint.sh), as op=lines pairs (read1=440); the emulated loop runs through as "
+      "many, spread over its polls (none: no op, 0; x86-64 only)", false },
+    { "io-data-lines", RT_FLAG_STRING, &io_data_lines_text, 0, 0, NULL,
+      "convoy: the same for the lines of data it reads or writes (read1=275)", false },
+    { "old-io-code-lines", RT_FLAG_STRING, &old_io_code_lines_text, 0, 0, NULL,
+      "--io-code-lines for the old GIL: a 2.x loop (none: no op)", false },
+    { "old-io-data-lines", RT_FLAG_STRING, &old_io_data_lines_text, 0, 0, NULL,
+      "--io-data-lines for the old GIL: a 2.x loop (none: no op)", false },
+    { "io-data-chains", RT_FLAG_INT, &io_data_chains, 1, RT_DATA_CHAINS_MAX, NULL,
+      "convoy: the data lines are walked by this many pointer chains at once, as an "
+      "interpreter follows several pointers at once (footprint.h)", false },
     { "steps-per-us", RT_FLAG_DOUBLE, &steps_per_us, 0, 1e6, NULL,
       "kernel steps per us (0: calibrate)", false },
     { "solo-every", RT_FLAG_INT, &solo_every, 0, 1000000, NULL,
@@ -301,6 +320,8 @@ static double io_target_ns[2][RT_IO_OPS];        /* [new, old]; 0: not given */
 static int64_t io_units[MODES][RT_IO_OPS];       /* -1: not sized yet */
 static double old_io_ticks[RT_IO_OPS];           /* 0: not given */
 static double io_gap_share[RT_IO_OPS];           /* 0: not given */
+static double io_code_lines[2][RT_IO_OPS];       /* [new, old]; 0: not given */
+static double io_data_lines[2][RT_IO_OPS];
 
 /* op=value pairs of --flag into out[op], each value in [lo, hi] (`range`
  * says so in words); `what` names the value's unit. */
@@ -464,7 +485,10 @@ static void bm_gil(rt_state *st, void *arg)
     rt_gil_work_config cfg = { &gil, e->job, unit_steps_for(gp.kind),
                                units_per_item, poll_every, e->op,
                                convoy_round_ns(workers - 1, gp.switch_interval_us),
-                               io_units_per_op, io_polls_for(e, &gp), io_gap_share[e->op], 0 };
+                               io_units_per_op, io_polls_for(e, &gp), io_gap_share[e->op], 0,
+                               (int64_t)io_code_lines[e->mode == M_OLD][e->op],
+                               (int64_t)io_data_lines[e->mode == M_OLD][e->op],
+                               (int)io_data_chains };
     int64_t items = e->job == RT_GJ_CPU ? cpu_items : workers;
     rt_team *team = NULL;
     bool ok = rt_gil_init(&gil, &gp) == 0;
@@ -496,13 +520,16 @@ static void bm_gil(rt_state *st, void *arg)
     int64_t rounds =
         ok ? rt_team_bench_rounds(st, team, items, checksum, collect, &t, with_ref) : -1;
     if (team) {
-        char plan[256], seen[256], io[80] = "", label[800];
+        char plan[256], seen[256], io[160] = "", label[880];
         rt_cpulist_format(rt_team_planned(team), workers, plan, sizeof plan);
         rt_cpulist_format(rt_team_seen(team), workers, seen, sizeof seen);
         if (e->job == RT_GJ_CONVOY)
-            snprintf(io, sizeof io, " io_units_per_op=%lld io_polls_per_op=%lld io_gap_units=%lld",
+            snprintf(io, sizeof io, " io_units_per_op=%lld io_polls_per_op=%lld io_gap_units=%lld"
+                     " io_code_lines=%lld io_data_lines=%lld",
                      (long long)cfg.io_units_per_op, (long long)cfg.io_polls_per_op,
-                     (long long)rt_gil_io_gap_units(&cfg));
+                     (long long)rt_gil_io_gap_units(&cfg),
+                     rt_code_lines_modelled ? (long long)cfg.io_code_lines : 0LL,
+                     (long long)cfg.io_data_lines);
         snprintf(label, sizeof label,
                  "mode=%s gil=%s interval_us=%lld unit_ns=%g%s plan=%s seen=%s",
                  mode_names[e->mode], rt_gil_names[gp.kind], (long long)gp.switch_interval_us,
@@ -571,6 +598,17 @@ int main(int argc, char **argv)
     parse_io_targets("old-io-ticks-per-op", old_io_ticks_text, "ticks", 1, 1e9, "1..1e9",
                      old_io_ticks);
     parse_io_targets("io-gap-share", io_gap_share_text, "share", 0, 0.9, "0..0.9", io_gap_share);
+    char code_range[32], data_range[32];
+    snprintf(code_range, sizeof code_range, "1..%d", RT_CODE_LINES_MAX);
+    snprintf(data_range, sizeof data_range, "1..%d", RT_DATA_LINES_MAX);
+    parse_io_targets("io-code-lines", io_code_lines_text, "lines", 1, RT_CODE_LINES_MAX,
+                     code_range, io_code_lines[0]);
+    parse_io_targets("old-io-code-lines", old_io_code_lines_text, "lines", 1, RT_CODE_LINES_MAX,
+                     code_range, io_code_lines[1]);
+    parse_io_targets("io-data-lines", io_data_lines_text, "lines", 1, RT_DATA_LINES_MAX,
+                     data_range, io_data_lines[0]);
+    parse_io_targets("old-io-data-lines", old_io_data_lines_text, "lines", 1, RT_DATA_LINES_MAX,
+                     data_range, io_data_lines[1]);
     for (int m = 0; m < MODES; m++)
         for (int o = 0; o < RT_IO_OPS; o++)
             io_units[m][o] = -1;

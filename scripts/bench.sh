@@ -297,10 +297,34 @@ measure_units() {
 # is python3's opcode count (--io-gap-share, counted once: the loop's code
 # does not change); the convoy labels' io_units_per_op, io_polls_per_op and
 # io_gap_units say what they came to.
-io_units=() io_gap=""
+# And the lines of code and data the real loop touches per operation
+# (--io-code-lines, --io-data-lines; --old-... from python2.7), counted by
+# footprint.sh under valgrind into footprint.<python>.txt, once per run (an
+# interpreter's code does not change).  --quick leaves them out: a minute
+# or two per Python; its convoy labels then say io_code_lines=0.
+io_units=() io_gap="" io_lines=() io_lines_counted=0
+count_io_lines() {
+    local py out old
+    io_lines_counted=1
+    if [ $quick -eq 1 ]; then
+        rt_log "racetrack: --quick: the convoy loop's footprint is not counted (footprint.sh)"
+        return 0
+    fi
+    for py in "${pythons[@]}"; do
+        out=$run/footprint.$py.txt
+        rt_log "racetrack:   footprint.sh $py (valgrind)"
+        "$RT_ROOT/scripts/footprint.sh" "$py" >"$out" 2>>"$run/cpython_gil.log" ||
+            { rt_log "racetrack: footprint.sh $py failed; see $run/cpython_gil.log"; rm -f "$out"; continue; }
+        old=""
+        [ "$py" != python2.7 ] || old=old-
+        io_lines+=(--"${old}io-code-lines=$(sed -n 's/^code //p' "$out")"
+                   --"${old}io-data-lines=$(sed -n 's/^data //p' "$out")")
+    done
+}
 measure_io_ops() {
     local py ops
-    io_units=()
+    [ $io_lines_counted -eq 1 ] || count_io_lines
+    io_units=("${io_lines[@]}")
     if [ -z "$io_gap" ] && [[ " ${pythons[*]} " == *" python3 "* ]]; then
         io_gap=$(python3 "$RT_ROOT/scripts/cpython_gil.py" --print-io-gap-share 2>>"$run/cpython_gil.log") ||
             { rt_log "racetrack: python3 could not count its convoy loop's opcodes; see $run/cpython_gil.log"

@@ -84,12 +84,12 @@ import multiprocessing
 import os
 import platform
 import re
-import socket
 import sys
 import threading
 import time
 
-OPS = ("read1", "socketpair", "echo")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from convoy_ops import OPS, io_call  # noqa: E402  (the operations; scripts/lib)
 PY2 = sys.version_info[0] == 2
 GIL = "threads-old" if PY2 else "threads-new"
 PREFIX = "cpython2" if PY2 else "cpython"
@@ -284,15 +284,6 @@ def cpu_paired(kind, workers, total, pins):
             "solo_spread": max(per_cpu) / min(per_cpu)}
 
 
-def echo_server(listener):
-    conn, _ = listener.accept()
-    while True:
-        data = conn.recv(8)
-        if not data:
-            return
-        conn.sendall(data)
-
-
 def own_tid():
     """The calling thread's id in the kernel: threading.get_native_id (3.8+),
     else the process id for the main thread (Linux gives it that id); None
@@ -339,29 +330,7 @@ def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
         while not stop:
             countdown(10000)
 
-    server = None
-    if op == "read1":
-        fd = os.open("/dev/zero", os.O_RDONLY)
-        one = lambda: os.read(fd, 1)
-    elif op == "socketpair":
-        a, b = socket.socketpair()
-        def one():
-            a.send(b"x")
-            b.recv(1)
-    else:
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(1)
-        server = multiprocessing.Process(target=echo_server, args=(listener,))
-        server.start()
-        c = socket.create_connection(listener.getsockname())
-        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        def one():
-            c.sendall(b"01234567")
-            got = 0
-            while got < 8:
-                got += len(c.recv(8 - got))
-
+    one, close = io_call(op)
     if not PY2:
         old = sys.getswitchinterval()
         sys.setswitchinterval(interval_us / 1e6)
@@ -398,17 +367,7 @@ def convoy(op, interval_us, cpu, ms, ticker=None, cpus=()):
         set_affinity(saved)
     if not PY2:
         sys.setswitchinterval(old)
-    if op == "read1":
-        os.close(fd)
-    elif op == "socketpair":
-        a.close()
-        b.close()
-    else:
-        c.close()
-        server.join(5)
-        if server.is_alive():
-            server.terminate()
-            server.join()
+    close()
     row = {"io_ops_per_second": ops / elapsed}
     if thread_cpu:
         row["io_cpu_ns_per_op"] = cpu * 1e9 / ops

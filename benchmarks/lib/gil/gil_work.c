@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "gil/footprint.h"
 #include "gil/gil_work.h"
 #include "work/workloads.h"
 
@@ -32,6 +33,7 @@ typedef struct pythread {
     int64_t to_poll;           /* units left before the next eval-breaker poll */
     int fd[2];                 /* the convoy's I/O descriptors */
     int64_t gap_units;         /* rt_gil_io_gap_units, once: not in the timed loop */
+    rt_data_lines data;        /* the I/O thread's data footprint, if any */
     rt_cpu_state kernel;       /* the kernel's state: every unit continues it */
 } pythread;
 
@@ -46,6 +48,12 @@ static int io_open(rt_worker *w, pythread *p)
     p->fd[0] = p->fd[1] = -1;
     if (c->job != RT_GJ_CONVOY || w->index != 0)
         return 0;
+    if (c->io_data_lines > 0 &&
+        rt_data_lines_init(&p->data, c->io_data_lines, c->io_data_chains) < 0) {
+        snprintf(w->err, w->errlen, "convoy: cannot allocate %lld data lines",
+                 (long long)c->io_data_lines);
+        return -1;
+    }
     if (c->io_op == RT_IO_READ1) {
         p->fd[0] = open("/dev/zero", O_RDONLY | O_CLOEXEC);
     } else if (c->io_op == RT_IO_SOCKETPAIR) {
@@ -97,6 +105,7 @@ static void gil_fini(rt_worker *w)
         close(p->fd[0]);
     if (p->fd[1] >= 0)
         close(p->fd[1]);
+    rt_data_lines_free(&p->data);
     free(p);
     w->state = NULL;
 }
@@ -179,13 +188,18 @@ static void between_calls(const rt_gil_work_config *c, pythread *p)
  * that time in real CPython is C code (the calls, the objects) holding the
  * GIL without polling; only its few bytecodes poll (2.x: tick), and under
  * the old GIL how often the loop offers the GIL up, not how long it runs,
- * sets the convoy.  These polls ignore poll_every (a CPU thread's). */
+ * sets the convoy.  These polls ignore poll_every (a CPU thread's).  Before
+ * each poll runs its share of the loop's code and data lines (footprint.h):
+ * the real loop's lines are spread over its bytecodes and calls too. */
 static void between_ops(const rt_gil_work_config *c, pythread *p)
 {
     int64_t polls = c->io_polls_per_op, done = 0;
     int64_t n = c->io_units_per_op - p->gap_units;
+    int64_t code = c->io_code_lines, data = c->io_data_lines;
     for (int64_t k = 1; k <= polls; k++) {
-        int64_t upto = n * k / polls;
+        int64_t upto = n * k / polls, from = code * (k - 1) / polls;
+        rt_code_lines(from, code * k / polls - from);
+        rt_data_lines_touch(&p->data, data * k / polls - data * (k - 1) / polls);
         units(c, p, upto - done);
         done = upto;
         rt_gil_poll(&p->t);

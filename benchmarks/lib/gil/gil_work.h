@@ -22,7 +22,11 @@
  *           (voluntary context switches).  Of those units, the share
  *           io_gap_share (rt_gil_io_gap_units) runs between the two calls
  *           of an operation that makes two (socketpair, echo: send, then
- *           recv), holding the GIL as the bytecode between them does
+ *           recv), holding the GIL as the bytecode between them does;
+ *           with io_code_lines and io_data_lines, the units between two
+ *           operations also run through as many lines of code and of data
+ *           as real CPython's loop does per operation (footprint.h), a
+ *           share of each before each poll
  */
 #ifndef RT_GIL_WORK_H
 #define RT_GIL_WORK_H
@@ -50,6 +54,9 @@ typedef struct rt_gil_work_config {
     int64_t io_polls_per_op;   /* >= 1: its polls (old GIL: ticks_per_unit ticks each) */
     double io_gap_share;       /* of those, the share between an operation's two calls */
     int echo_port;             /* RT_IO_ECHO: a responder with no delay */
+    int64_t io_code_lines;     /* convoy: lines of code and of data the I/O loop */
+    int64_t io_data_lines;     /* touches per operation (footprint.h), 0: none */
+    int io_data_chains;        /* the data lines' cursors (rt_data_lines_init) */
 } rt_gil_work_config;
 
 /* What each worker reports, in the team's shared area (one per worker). */
