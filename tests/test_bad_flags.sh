@@ -40,6 +40,11 @@ cases=(
     "bench_gil|--old-io-ticks-per-op=echo=0|--old-io-ticks-per-op"
     "bench_gil|--io-gap-share=socketpair=1|--io-gap-share"
     "bench_gil|--io-gap-share=echo=-0.1|--io-gap-share"
+    "bench_gil|--io-code-lines=read1=0|--io-code-lines"
+    "bench_gil|--old-io-code-lines=read1=4097|--old-io-code-lines"
+    "bench_gil|--io-data-lines=fax=20|--io-data-lines"
+    "bench_gil|--old-io-data-lines=echo=65537|--old-io-data-lines"
+    "bench_gil|--io-data-chains=5|--io-data-chains"
     "bench_create|--pool-workers=-1|--pool-workers"
     "bench_scaling|--modes=threads,fibers|--modes"
     "bench_scaling|--workloads=|--workloads"
@@ -133,6 +138,28 @@ for flag in --cpu-repeats --convoy-repeats; do
             test $? -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- "$flag: '$v' is invalid; valid: 1..9" "$T_TMP/err")" -eq 1
     done
 done
+# footprint.sh: each flag's range, and a PYTHON that is one (checked before valgrind runs).
+for args in "--ops 0 python3" "--ops x python3" "--skip 200000 python3" "--ops 10 --skip 10 python3" \
+            "--no-such-flag python3" "python3 python3" "" "/nonexistent/python"; do
+    want=${args%% *}
+    case $args in "--ops 10"*) want=--skip ;; "python3 python3") want="one PYTHON" ;;
+                  ""|/*) want=PYTHON ;; esac
+    # shellcheck disable=SC2086
+    "$RT_SOURCE/scripts/footprint.sh" $args >"$T_TMP/out" 2>"$T_TMP/err"
+    rc=$?
+    ok "footprint.sh $args: exit 2 (got $rc), one line naming '$want', nothing printed" \
+        test $rc -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- "$want" "$T_TMP/err")" -eq 1 \
+        -a ! -s "$T_TMP/out"
+done
+if command -v python3 >/dev/null; then
+    for args in "" "--trace 0" "--trace x" "--trace 5 6" "--frobnicate"; do
+        # shellcheck disable=SC2086
+        python3 "$RT_SOURCE/scripts/lib/convoy_ops.py" $args >"$T_TMP/out" 2>"$T_TMP/err"
+        rc=$?
+        ok "convoy_ops.py $args: exit 2 (got $rc), one line naming what is valid" \
+            test $rc -eq 2 -a "$(wc -l <"$T_TMP/err")" -eq 1 -a "$(grep -c -- "valid: --trace N" "$T_TMP/err")" -eq 1
+    done
+fi
 for s in slowdown summary update_readme fidelity; do
     "$RT_SOURCE/scripts/$s.sh" --no-such-flag >/dev/null 2>"$T_TMP/err"
     ok "scripts/$s.sh --no-such-flag: exit 2, one line naming it" \

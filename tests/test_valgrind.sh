@@ -17,7 +17,7 @@ runs=(
     "bench_scaling --workloads=cpu,sleep,tcp,mixed --scalings=weak --cpu-max-workers=2 --io-max-workers=2 --cpu-steps=1000 --cpu-weak-items=2 --sleep-us=100 --sleep-weak-items=2 --tcp-delay-us=100 --tcp-weak-items=2 --mixed-item-us=100 --mixed-weak-items=2 --crossover-pcts=50 --crossover-items=2 --harness-rounds=1 --capacity-ms=1 --capacity-trials=1 --calibrate-ms=1 --benchmark_min_time=0.001"
     "bench_create --benchmark_min_time=0.001 --max-creators=1 --fork-sizes-mib=1"
     "bench_ipc --benchmark_min_time=0.001 --round-trips=10 --stream-sizes=8 --wake-samples=3"
-    "bench_gil --benchmark_min_time=0.001 --cpu-max-workers=2 --cpu-items=2 --units-per-item=100 --intervals-us=500 --convoy-ms=5 --convoy-intervals-us=500 --convoy-max-cpu=1"
+    "bench_gil --benchmark_min_time=0.001 --cpu-max-workers=2 --cpu-items=2 --units-per-item=100 --intervals-us=500 --convoy-ms=5 --convoy-intervals-us=500 --convoy-max-cpu=1 --io-code-lines=read1=100,socketpair=100,echo=100 --io-data-lines=read1=50,socketpair=50,echo=50 --old-io-code-lines=read1=60 --old-io-data-lines=read1=30"
 )
 for r in "${runs[@]}"; do
     read -ra argv <<<"$r"

@@ -82,13 +82,15 @@ int rt_data_lines_init(rt_data_lines *d, int64_t n, int chains)
         order[i] = order[j];
         order[j] = t;
     }
-    for (int64_t i = 0; i < n; i++)
-        d->line[(size_t)order[i] * 8] = order[(i + 1) % n];
-    /* The cursors evenly spaced round the cycle: together they touch every
-     * line once per n lines touched. */
+    /* The line at place i of the cycle leads to the one `chains` places on,
+     * and the cursors start at the first `chains` places: taken in turn,
+     * they touch place 0, 1, 2, ... of the cycle, so any n touches in a
+     * row touch every line once, whether or not `chains` divides n. */
     d->chains = chains < n ? chains : (int)n;
+    for (int64_t i = 0; i < n; i++)
+        d->line[(size_t)order[i] * 8] = order[(i + d->chains) % n];
     for (int c = 0; c < d->chains; c++)
-        d->at[c] = order[(int64_t)c * n / d->chains];
+        d->at[c] = order[c];
     d->n = n;
     free(order);
     return 0;
