@@ -4,9 +4,9 @@
  *
  * Real CPython's convoy loop (one os.read and its bytecode) runs through
  * hundreds of lines of the interpreter's code and objects per operation:
- * scripts/footprint.sh counts them under valgrind's lackey (2.7.18's read1
- * loop: about 440 code and 275 data lines).  The emulated loop's arithmetic
- * touches a few dozen.  Whatever evicts them while the I/O thread sleeps
+ * scripts/footprint.sh counts them under valgrind's lackey (a run folder's
+ * footprint.<python>.txt; the README quotes the reference run's).  The
+ * emulated loop's arithmetic touches a few dozen.  Whatever evicts them while the I/O thread sleeps
  * or waits (its CPU's other work, the kernel's) makes the real loop's next
  * trip slower than the emulated one's, and under the old GIL, whose
  * hand-offs are races of microseconds, that moves the convoy.  So the
@@ -16,15 +16,15 @@
  *         block of RT_CODE_LINES_MAX 64-byte lines, each a counted jump to
  *         the next (x86-64; elsewhere it does nothing and
  *         rt_code_lines_modelled is false);
- *   data  rt_data_lines touches lines of a buffer in a shuffled cycle, each
+ *   data  rt_data_lines touches lines of a buffer in a shuffled order, each
  *         line's address read from a line before, as an interpreter's
  *         object pointers are, and writes one word of each (a reference
- *         count).  `chains` cursors walk the cycle in turn, so that the CPU
- *         overlaps as many loads, as it does an interpreter's (the frame,
- *         the stack, an object and its type are followed at once).  With
- *         one chain, 2.7.18's read1 loop's 272 lines alone cost more than
- *         the whole real operation; with four, the emulated loop alone ran
- *         at the real one's rate (by hand, 14 rounds each).
+ *         count).  `chains` cursors take turns, so that the CPU overlaps as
+ *         many loads, as it does an interpreter's (the frame, the stack, an
+ *         object and its type are followed at once).  With one chain, in
+ *         hand-run rounds, 2.7's read1 loop's data lines alone cost more
+ *         than the whole real operation, and the emulated loop alone ran
+ *         slower than real's; with four, at real's rate.
  */
 #ifndef RT_FOOTPRINT_H
 #define RT_FOOTPRINT_H
