@@ -81,7 +81,9 @@ static void unit_checks(void)
     CHECK(rt_data_lines_init(&d, 10, RT_DATA_CHAINS_MAX + 1) < 0, "too many chains refused");
     rt_data_lines_touch(&d, 5);          /* a refused buffer: nothing to touch, no crash */
     CHECK(d.line == NULL, "a refused buffer has no lines");
-    /* The code block: whole, in pieces, clamped at its end, and empty. */
+    /* The code block: whole, in pieces, clamped at its end, and empty.  A
+     * jump out of the block or a count that never runs out crashes or
+     * hangs here (CTest's timeout), which fails the test. */
     rt_code_lines(0, RT_CODE_LINES_MAX);
     rt_code_lines(RT_CODE_LINES_MAX - 1, 100);
     rt_code_lines(-1, 5);
@@ -89,7 +91,6 @@ static void unit_checks(void)
     rt_code_lines(10, 0);
     for (int64_t k = 0; k < 8; k++)
         rt_code_lines(k * 440 / 8, 440 / 8);
-    CHECK(1, "the code block returned from every range");
 }
 
 __attribute__((noinline)) static void probe_mark(void)
