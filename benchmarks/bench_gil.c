@@ -324,9 +324,10 @@ static double io_code_lines[2][RT_IO_OPS];       /* [new, old]; 0: not given */
 static double io_data_lines[2][RT_IO_OPS];
 
 /* op=value pairs of --flag into out[op], each value in [lo, hi] (`range`
- * says so in words); `what` names the value's unit. */
+ * says so in words) and, if `whole`, a whole number; `what` names the
+ * value's unit. */
 static void parse_io_targets(const char *flag, const char *text, const char *what, double lo,
-                             double hi, const char *range, double *out)
+                             double hi, const char *range, bool whole, double *out)
 {
     char buf[512], err[640];
     if (strcmp(text, "none") == 0)
@@ -340,7 +341,8 @@ static void parse_io_targets(const char *flag, const char *text, const char *wha
                 strncmp(tok, rt_io_op_names[o], (size_t)(eq - tok)) == 0)
                 op = o;
         double ns = eq ? strtod(eq + 1, &end) : 0;
-        if (op < 0 || end == eq + 1 || *end != '\0' || !(ns >= lo && ns <= hi)) {
+        if (op < 0 || end == eq + 1 || *end != '\0' || !(ns >= lo && ns <= hi) ||
+            (whole && ns != floor(ns))) {
             snprintf(err, sizeof err, "--%s: '%s' is invalid; valid: op=%s pairs, comma-separated, "
                      "op one of read1, socketpair, echo, %s in %s", flag, text, what, what, range);
             rt_usage_error("bench_gil", err);
@@ -593,22 +595,25 @@ int main(int argc, char **argv)
                                sizeof err);
     if (nops < 0)
         rt_usage_error(argv[0], err);
-    parse_io_targets("io-op-ns", io_op_ns_text, "ns", 1, 1e9, "1..1e9", io_target_ns[0]);
-    parse_io_targets("old-io-op-ns", old_io_op_ns_text, "ns", 1, 1e9, "1..1e9", io_target_ns[1]);
-    parse_io_targets("old-io-ticks-per-op", old_io_ticks_text, "ticks", 1, 1e9, "1..1e9",
+    parse_io_targets("io-op-ns", io_op_ns_text, "ns", 1, 1e9, "1..1e9", false,
+                     io_target_ns[0]);
+    parse_io_targets("old-io-op-ns", old_io_op_ns_text, "ns", 1, 1e9, "1..1e9", false,
+                     io_target_ns[1]);
+    parse_io_targets("old-io-ticks-per-op", old_io_ticks_text, "ticks", 1, 1e9, "1..1e9", false,
                      old_io_ticks);
-    parse_io_targets("io-gap-share", io_gap_share_text, "share", 0, 0.9, "0..0.9", io_gap_share);
+    parse_io_targets("io-gap-share", io_gap_share_text, "share", 0, 0.9, "0..0.9", false,
+                     io_gap_share);
     char code_range[32], data_range[32];
-    snprintf(code_range, sizeof code_range, "1..%d", RT_CODE_LINES_MAX);
-    snprintf(data_range, sizeof data_range, "1..%d", RT_DATA_LINES_MAX);
+    snprintf(code_range, sizeof code_range, "1..%d, whole", RT_CODE_LINES_MAX);
+    snprintf(data_range, sizeof data_range, "1..%d, whole", RT_DATA_LINES_MAX);
     parse_io_targets("io-code-lines", io_code_lines_text, "lines", 1, RT_CODE_LINES_MAX,
-                     code_range, io_code_lines[0]);
+                     code_range, true, io_code_lines[0]);
     parse_io_targets("old-io-code-lines", old_io_code_lines_text, "lines", 1, RT_CODE_LINES_MAX,
-                     code_range, io_code_lines[1]);
+                     code_range, true, io_code_lines[1]);
     parse_io_targets("io-data-lines", io_data_lines_text, "lines", 1, RT_DATA_LINES_MAX,
-                     data_range, io_data_lines[0]);
+                     data_range, true, io_data_lines[0]);
     parse_io_targets("old-io-data-lines", old_io_data_lines_text, "lines", 1, RT_DATA_LINES_MAX,
-                     data_range, io_data_lines[1]);
+                     data_range, true, io_data_lines[1]);
     for (int m = 0; m < MODES; m++)
         for (int o = 0; o < RT_IO_OPS; o++)
             io_units[m][o] = -1;

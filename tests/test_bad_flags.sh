@@ -45,6 +45,8 @@ cases=(
     "bench_gil|--io-data-lines=fax=20|--io-data-lines"
     "bench_gil|--old-io-data-lines=echo=65537|--old-io-data-lines"
     "bench_gil|--io-data-chains=5|--io-data-chains"
+    "bench_gil|--io-code-lines=read1=440.5|--io-code-lines"
+    "bench_gil|--old-io-data-lines=read1=2.5|--old-io-data-lines"
     "bench_create|--pool-workers=-1|--pool-workers"
     "bench_scaling|--modes=threads,fibers|--modes"
     "bench_scaling|--workloads=|--workloads"

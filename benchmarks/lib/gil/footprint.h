@@ -42,14 +42,15 @@ extern const bool rt_code_lines_modelled;
 void rt_code_lines(int64_t first, int64_t count);
 
 typedef struct rt_data_lines {
-    uint64_t *line;            /* n lines of 8 words: word 0 the next line's index */
+    uint64_t *line;            /* n lines of 8 words: word 0 the index of the line `chains`
+                                * places on in the shuffled order, word 1 its touches */
     int64_t n;
     int chains;                /* cursors (rt_data_lines_touch) */
-    uint64_t at[RT_DATA_CHAINS_MAX];   /* each cursor's next line */
+    uint64_t at[RT_DATA_CHAINS_MAX];   /* the cursors' next lines, in the order they take turns */
     uint64_t sum;              /* what was read, so that the reads stay */
 } rt_data_lines;
 
-/* n lines (1 .. RT_DATA_LINES_MAX) in one shuffled cycle, walked by
+/* n lines (1 .. RT_DATA_LINES_MAX) in a shuffled order, walked by
  * `chains` cursors (1 .. RT_DATA_CHAINS_MAX); -1 if out of range or memory. */
 int rt_data_lines_init(rt_data_lines *d, int64_t n, int chains);
 /* The next `count` lines, the cursors in turn. */
