@@ -4,13 +4,16 @@
 # and exits 2.
 source "$(dirname "$0")/lib/common.sh"
 
-# libbenchmark-dev must be 1.7.1 (CMake checks the exact version).
+# libbenchmark-dev must be 1.7.1 (CMake checks the exact version).  Installs
+# skip recommended packages, so every tool the scripts and tests call is
+# named here, even those most images already have: make (CMake's generator
+# needs it), procps (pgrep, ps: the tests look for stray processes).
 RT_PACKAGES=(
-    cmake g++ pkg-config
+    cmake make g++ pkg-config
     libbenchmark-dev
     libhwloc-dev hwloc
     gnuplot-nox fonts-liberation
-    jq
+    jq procps
     valgrind          # tests: memcheck on a quick run of each benchmark
 )
 
