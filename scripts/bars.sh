@@ -73,6 +73,13 @@ awk -F'\t' -v OFS='\t' -v field="$field" -v byx="$byx" -v titles="$titles" '
     }' "$tsv" >"$wide"
 groups=$(( ($(head -1 "$wide" | awk -F'\t' '{ print NF }') - 1) / 3 ))
 esc() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
-gnuplot -e "tsv=\"$(esc "$wide")\"; out=\"$(esc "$out")\"; title=\"$(esc "$title")\";
+# gnuplot draws into a folder of its own beside OUT; the figures replace
+# OUT.png and OUT.svg only once both are drawn.
+draw=$(mktemp -d "$out.tmp.XXXXXX")
+trap 'rm -f "$wide"; rm -rf "$draw"' EXIT
+fig=$draw/figure
+gnuplot -e "tsv=\"$(esc "$wide")\"; out=\"$(esc "$fig")\"; title=\"$(esc "$title")\";
             ylabel=\"$(esc "$ylabel")\"; caption=\"$(esc "$caption")\"; groups=$groups" \
         "$RT_ROOT/scripts/lib/bars.gp"
+mv -f "$fig.png" "$out.png"
+mv -f "$fig.svg" "$out.svg"

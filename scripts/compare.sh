@@ -78,10 +78,11 @@ printf '%s\n' "$pvalues" >"$all.p"
 table=$(awk -F'\t' -v alpha="$alpha" -v pfile="$all.p" -f "$RT_ROOT/scripts/lib/utest.awk" \
         -f "$RT_ROOT/scripts/lib/compare.awk" "$all")
 
-{
+compare_tsv() {
     printf 'file\tbenchmark\tmetric\tn_a\tn_b\tmedian_a\tmedian_b\tratio_b_a\tp\tverdict\n'
-    [ -n "$table" ] && printf '%s\n' "$table"
-} | rt_atomic_write "$out/compare.tsv"
+    [ -z "$table" ] || printf '%s\n' "$table"
+}
+rt_write_from "$out/compare.tsv" compare_tsv
 
 overlays() {
     # BASE PLOT_FLAGS...: the same figure's TSV from both runs, series
@@ -96,7 +97,7 @@ overlays() {
         echo "![$base]($base.png)"
 }
 
-{
+compare_md() {
     echo "# $(basename "$b") against $(basename "$a")"
     echo
     echo "A: \`$a\` ($(jq -r '"\(.cpu_model), \(.pus) PUs, \(.date)"' "$a/environment.json" 2>/dev/null || echo "no environment.json")); B: \`$b\` ($(jq -r '"\(.cpu_model), \(.pus) PUs, \(.date)"' "$b/environment.json" 2>/dev/null || echo "no environment.json"))."
@@ -120,5 +121,6 @@ overlays() {
     overlays scaling_crossover --linear-x --xlabel "waiting share, %" --ylabel "items per second"
     overlays gil_cpu_speedup --logy2 --ylabel "speedup over 1 worker (log2)"
     overlays stream_throughput --logy --binary-x --xlabel "message size, bytes (log2)" --ylabel "bytes per second (log)"
-} | rt_atomic_write "$out/COMPARE.md"
+}
+rt_write_from "$out/COMPARE.md" compare_md
 cat "$out/COMPARE.md"

@@ -62,7 +62,7 @@ case $1 in
         new=$(mktemp)
         refreshed "$file" >"$new" || { rm -f "$new"; exit 1; }
         if [ "$what" = --refresh ]; then
-            rt_atomic_write "$file" <"$new"
+            rt_write_from "$file" cat "$new"
         elif ! cmp -s "$file" "$new"; then
             rt_log "fidelity.sh: $file: a fidelity block differs from what its runs give now:"
             diff "$file" "$new" | head -20 >&2

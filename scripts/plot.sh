@@ -46,8 +46,15 @@ header=$(head -n 1 "$tsv")
 
 series=$(tail -n +2 "$tsv" | cut -f1 | awk '!seen[$0]++' | tr '\n' ' ')
 esc() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g'; }
-gnuplot -e "tsv=\"$(esc "$tsv")\"; out=\"$(esc "$out")\"; title=\"$(esc "$title")\";
+# gnuplot draws into a folder of its own beside OUT; the figures replace
+# OUT.png and OUT.svg only once both are drawn.
+draw=$(mktemp -d "$out.tmp.XXXXXX")
+trap 'rm -rf "$draw"' EXIT
+fig=$draw/figure
+gnuplot -e "tsv=\"$(esc "$tsv")\"; out=\"$(esc "$fig")\"; title=\"$(esc "$title")\";
             ylabel=\"$(esc "$ylabel")\"; caption=\"$(esc "$caption")\"; logy=$logy;
             xlabel=\"$(esc "$xlabel")\"; logx=$logx; ideal=$ideal; capacity=$capacity; binaryx=$binaryx;
             cores=$cores; pus=$pus; series=\"$series\"; center=\"$center\"" \
         "$RT_ROOT/scripts/lib/scaling.gp"
+mv -f "$fig.png" "$out.png"
+mv -f "$fig.svg" "$out.svg"

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # report.sh - RUN/REPORT.md: the citable report of one run folder.  The
 # machine in two lines, a table of headline figures, then one section per
-# tutorial claim: the measured verdict in one sentence with its numbers, the
-# plot (PNG, with the SVG beside it), how to reproduce it, and the noise
-# check of the figure: every series with a point whose coefficient of
-# variation over the repetitions (stddev / mean) is above --max-cv is named.
-# Every number is read from the run's own files; a claim whose files are
-# missing (an --only run, an interrupted one) says so instead.
+# area the run has files of (scripts/areas/: each tutorial claim's): the
+# measured verdict in one sentence with its numbers, the plot (PNG, with
+# the SVG beside it), how to reproduce it, and the noise check of the
+# figure: every series with a point whose coefficient of variation over the
+# repetitions (stddev / mean) is above --max-cv is named.  Every number is
+# read from the run's own files; a claim whose files are missing (an
+# interrupted run) says so instead, and an area the run left out (--only)
+# has no section.
 # usage: scripts/report.sh [--max-cv F] RUN_DIR
 source "$(dirname "$0")/lib/common.sh"
+source "$RT_ROOT/scripts/lib/strict.sh"
+source "$RT_ROOT/scripts/lib/areas.sh"
 
 max_cv=0.05 run=""
 while [ $# -gt 0 ]; do
@@ -90,132 +94,29 @@ reproduce() {
 
 fact() { jq -r "$RT_JQ_DEFS$1" "$run/environment.json"; }
 
-headline=$(mktemp) body=$(mktemp)
-trap 'rm -f "$headline" "$body"' EXIT
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch" "$RT_STRICT_LOG"' EXIT
+headline=$scratch/headline body=$scratch/body report=$scratch/REPORT.md
+: >"$headline"
+: >"$body"
 row() { printf '| %s | %s | %s |\n' "$1" "$2" "$3" >>"$headline"; }
 
-# ---- claim 1: counter += 1 ---------------------------------------------------------
-claim_counter() {
-    echo "## 1. \`counter += 1\` loses updates; a lock fixes it, at a price"
-    echo
-    if ! have counter_tutorial.json counter_ns_per_increment.tsv; then
-        echo "Not measured in this run."; return
+left_out=()
+for area in "${RT_AREAS[@]}"; do
+    rt_area_has "$area" report || continue
+    if rt_area_ran "$area" "$run"; then
+        "${area}_report" >>"$body"
+        echo >>"$body"
+    else
+        left_out+=("$area")
     fi
-    local t lost pct racy mutex atomic locked_lost
-    t=$run/counter_tutorial.json
-    lost=$(jq -r '.variants[] | select(.variant == "racy") | .lost | sort | .[length / 2 | floor]' "$t")
-    pct=$(jq -r '.variants[] | select(.variant == "racy") | (.lost | sort | .[length / 2 | floor]) / .expected * 100' "$t")
-    racy=$(med "$run/counter_ns_per_increment.tsv" counter/racy 2)
-    mutex=$(med "$run/counter_ns_per_increment.tsv" counter/mutex 2)
-    atomic=$(med "$run/counter_ns_per_increment.tsv" counter/atomic-seq-cst 2)
-    locked_lost=$(jq -r '[.variants[] | select(.variant == "mutex" or .variant == "atomic-seq-cst") | .lost | max] | max // empty' "$t")
-    echo "**Verdict:** \`counter += 1\` lost $(num %.1f "$pct") % of updates with $(jq -r .workers "$t") threads" \
-         "($lost of $(jq -r '.variants[] | select(.variant == "racy") | .expected' "$t"), median of $(jq -r .trials "$t") trials); a mutex cost" \
-         "$(num %.1f "$(calc 'a - b' "$mutex" "$racy")") ns per increment more than the unlocked increment" \
-         "($(num %.1f "$mutex") ns against $(num %.1f "$racy") ns per increment per worker, 2 workers), an atomic add" \
-         "$(num %.1f "$(calc 'a - b' "$atomic" "$racy")") ns more, and with either $( [ "$locked_lost" = 0 ] && echo "no update was lost" || echo "**$locked_lost updates were still lost**")" \
-         "in $(jq -r .trials "$t") trials."
-    row "updates lost by \`counter += 1\`, $(jq -r .workers "$t") threads" "$(num %.1f "$pct") %" "median of $(jq -r .trials "$t") trials"
-    row "a mutex's price per increment, 2 workers" "$(num %.1f "$(calc 'a - b' "$mutex" "$racy")") ns" "over the unlocked increment"
-    figure counter_lost_fraction "fraction of updates lost"
-    figure counter_ns_per_increment "cost per increment"
-    reproduce counter "\`build/bin/bench_counter --tutorial --variants all --trials $(jq -r .trials "$t")\`."
-}
-
-# ---- claim 2: threads for waiting, processes for computing ---------------------------
-claim_scaling() {
-    echo "## 2. Threads for waiting, processes for computing"
-    echo
-    if ! have scaling_cpu_speedup.tsv scaling_sleep_speedup.tsv scaling_capacity.json; then
-        echo "Not measured in this run."; return
-    fi
-    local pus most_io c_t c_p s_t s_p cap
-    pus=$(jq -r .pus "$run/scaling_capacity.json")
-    cap=$(jq -r '[.before.capacity, .after.capacity] | min' "$run/scaling_capacity.json")
-    most_io=$(awk -F'\t' 'NR > 1 && $2 > m { m = $2 } END { print m }' "$run/scaling_sleep_speedup.tsv")
-    c_t=$(med "$run/scaling_cpu_speedup.tsv" scaling/cpu/strong/threads "$pus")
-    c_p=$(med "$run/scaling_cpu_speedup.tsv" scaling/cpu/strong/processes "$pus")
-    s_t=$(med "$run/scaling_sleep_speedup.tsv" scaling/sleep/weak/threads "$most_io")
-    s_p=$(med "$run/scaling_sleep_speedup.tsv" scaling/sleep/weak/processes "$most_io")
-    echo "**Verdict:** in C, computing work on $pus workers ran $(num %.2f "$c_t")x one worker's rate as threads" \
-         "and $(num %.2f "$c_p")x as processes (parallel capacity measured at $(num %.2f "$cap") of $pus PUs)," \
-         "and $most_io sleeping workers ran $(num %.1f "$s_t")x as threads and $(num %.1f "$s_p")x as processes:" \
-         "without a GIL the kind of worker hardly matters; the machine's capacity and the kind of work do."
-    row "CPU-bound speedup at $pus workers, threads / processes (C)" "$(num %.2f "$c_t") / $(num %.2f "$c_p")" "capacity $(num %.2f "$cap") of $pus PUs"
-    row "sleeping speedup at $most_io workers, threads / processes" "$(num %.1f "$s_t") / $(num %.1f "$s_p")" "weak scaling"
-    figure scaling_cpu_speedup "CPU-bound speedup"
-    figure scaling_sleep_speedup "sleeping speedup"
-    figure scaling_tcp_speedup "loopback TCP speedup"
-    figure scaling_crossover "mixed work as waiting grows"
-    reproduce scaling "\`build/bin/bench_scaling --workloads=cpu,sleep --benchmark_repetitions=5\`."
-}
-
-# ---- claim 3: creating and talking -------------------------------------------------
-claim_cost() {
-    echo "## 3. Threads are cheap to create and share memory; processes are expensive and need IPC"
-    echo
-    if ! have create_ns.tsv pingpong_rtt_ns.tsv; then
-        echo "Not measured in this run."; return
-    fi
-    local th fk sp pt pp pair
-    th=$(med "$run/create_ns.tsv" create/thread/join 1)
-    fk=$(med "$run/create_ns.tsv" create/process/fork 1)
-    sp=$(med "$run/create_ns.tsv" create/process/posix_spawn 1)
-    # The closest two cores the run has (a VM may give each core its own L3).
-    for pair in other-core other-l3 other-package; do
-        pt=$(med "$run/pingpong_rtt_ns.tsv" "pingpong/pipe/threads/$pair" 1)
-        [ -z "$pt" ] || break
-    done
-    pp=$(med "$run/pingpong_rtt_ns.tsv" "pingpong/pipe/processes/$pair" 1)
-    echo "**Verdict:** creating, running and joining a thread took $(num %.1f "$(calc 'a / 1000' "$th")") µs;" \
-         "fork + exit + wait took $(num %.1f "$(calc 'a / 1000' "$fk")") µs ($(num %.1f "$(calc 'a / b' "$fk" "$th")")x)" \
-         "and posix_spawn of a program $(num %.1f "$(calc 'a / 1000' "$sp")") µs; but a pipe round trip between" \
-         "two threads on different cores ($pair) took $(num %.1f "$(calc 'a / 1000' "$pt")") µs and between two processes" \
-         "$(num %.1f "$(calc 'a / 1000' "$pp")") µs: processes cost at creation, not in talking."
-    row "create + join a thread / fork + exit + wait" "$(num %.1f "$(calc 'a / 1000' "$th")") / $(num %.1f "$(calc 'a / 1000' "$fk")") µs" "1 creator"
-    row "pipe round trip, $pair: threads / processes" "$(num %.1f "$(calc 'a / 1000' "$pt")") / $(num %.1f "$(calc 'a / 1000' "$pp")") µs" "ping-pong"
-    figure create_cost "creation cost"
-    figure fork_size "fork against parent memory"
-    figure pingpong_rtt "ping-pong round trips"
-    figure stream_throughput "streaming throughput"
-    reproduce cost "\`build/bin/bench_create\` and \`build/bin/bench_ipc --benchmark_filter=pingpong\`."
-}
-
-# ---- claim 4: the GIL ----------------------------------------------------------------
-claim_gil() {
-    echo "## 4. The GIL lets threads help waiting work, not computing work"
-    echo
-    if ! have gil_cpu_speedup.tsv gil_convoy_slowdown.tsv; then
-        echo "Not measured in this run."; return
-    fi
-    local new2 old2 proc2 conv real2="" realconv="" pus
-    pus=$(fact .pus)
-    new2=$(med "$run/gil_cpu_speedup.tsv" gil/cpu/threads-new 2)
-    old2=$(med "$run/gil_cpu_speedup.tsv" gil/cpu/threads-old 2)
-    proc2=$(med "$run/gil_cpu_speedup.tsv" gil/cpu/processes 2)
-    conv=$(med "$run/gil_convoy_slowdown.tsv" emulated/echo/threads-new/beside-1cpu 5000)
-    if have cpython_cpu_speedup.tsv cpython_convoy_slowdown.tsv; then
-        real2=" (real CPython $(jq -r .context.python "$run/cpython_gil.json"): $(num %.2f "$(med "$run/cpython_cpu_speedup.tsv" cpython/cpu/threads-new 2)")x)"
-        realconv=" (real: $(num %.0f "$(med "$run/cpython_convoy_slowdown.tsv" cpython/echo/threads-new/beside-1cpu 5000)")x)"
-    fi
-    echo "**Verdict:** under an emulated CPython 3 GIL, 2 CPU-bound threads ran $(num %.2f "$new2")x one thread's rate$real2," \
-         "under the old GIL $(num %.2f "$old2")x, and as 2 processes $(num %.2f "$proc2")x; an I/O thread doing" \
-         "echo round trips beside one CPU-bound thread ran $(num %.0f "$conv")x slower$realconv at the default 5 ms" \
-         "switch interval (the convoy effect), while sleeping threads scaled as without a GIL."
-    row "CPU-bound, 2 threads / 1 under the new GIL (emulated)" "$(num %.2f "$new2")x" "processes $(num %.2f "$proc2")x"
-    row "convoy: echo thread's slowdown beside 1 CPU thread, 5 ms" "$(num %.0f "$conv")x" "emulated new GIL"
-    figure gil_cpu_speedup "CPU-bound speedup under a GIL"
-    figure convoy_emulated_vs_real "convoy slowdown, emulated and real"
-    figure convoy_latency_cdf "I/O latency alone and beside a CPU thread"
-    figure gil_handoffs "GIL hand-offs per second"
-    reproduce gil "\`build/bin/bench_gil --benchmark_filter=convoy\` and \`python3 scripts/cpython_gil.py --out real.json\`."
-}
-
+done
 {
-    claim_counter; echo
-    claim_scaling; echo
-    claim_cost; echo
-    claim_gil; echo
+    # A run of some areas (--only) names those it left out.
+    if [ ${#left_out[@]} -gt 0 ] && [ "$(fact '.areas // ""')" != "" ]; then
+        echo "Not in this run (\`--only $(fact .areas)\`): ${left_out[*]}."
+        echo
+    fi
     echo "## All tables"
     echo
     if [ -r "$run/SUMMARY.md" ]; then
@@ -223,7 +124,7 @@ claim_gil() {
     else
         echo "No SUMMARY.md in this run (an incomplete run)."
     fi
-} >"$body"
+} >>"$body"
 
 {
     echo "# racetrack report: $(fact .host), $(fact .date)"
@@ -237,5 +138,7 @@ claim_gil() {
     cat "$headline"
     echo
     cat "$body"
-} | rt_atomic_write "$run/REPORT.md"
+} >"$report"
+rt_strict_check
+rt_write_from "$run/REPORT.md" cat "$report"
 echo "$run/REPORT.md"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every flag of every benchmark executable, read from its own --help, gets
+# Every flag of every benchmark executable (build/bin/bench_*, whatever
+# their number), read from its own --help, gets
 # the bad values its kind allows: an integer flag a non-number, a fraction,
 # one below its range and one above it (10^12 workers, a 1 TiB message...);
 # a number flag a non-number and values outside its range; a choice an
@@ -19,13 +20,16 @@ check() {   # EXE FLAG ARG...: the run must be refused, naming FLAG
         "$(grep -c -- "$flag" "$T_TMP/err")" -eq 1
 }
 
-flags_seen=0
-for exe in bench_counter bench_create bench_gil bench_ipc bench_scaling bench_shim; do
+flags_seen=0 executables=0
+for path in "$RT_BIN"/bench_*; do
+    exe=${path##*/}
+    executables=$((executables + 1))
     # "  --name   help" then "   (validity; default ...)"
     "$RT_BIN/$exe" --help | awk '
         /^  --[a-z]/ { name = $1; next }
         name != "" && /^ +\(/ { sub(/^ +\(/, ""); sub(/; default .*/, ""); print name "\t" $0; name = "" }' \
         >"$T_TMP/flags"
+    ok "$exe --help lists its flags in the form this test reads" test -s "$T_TMP/flags"
     while IFS=$'\t' read -r flag kind; do
         flags_seen=$((flags_seen + 1))
         case $kind in
@@ -52,7 +56,8 @@ for exe in bench_counter bench_create bench_gil bench_ipc bench_scaling bench_sh
         esac
     done <"$T_TMP/flags"
 done
-ok "flags read from --help: $flags_seen" test "$flags_seen" -ge 60
+ok "flags read from --help: $flags_seen, of $executables executables (every build/bin/bench_*)" \
+    test "$flags_seen" -ge 60 -a "$executables" -ge 6
 
 # CPUs: one that does not exist, one this process may not use.
 check bench_counter --cpus --cpus=4095

@@ -18,14 +18,24 @@ rt_usage_error() {
     exit 2
 }
 
-# Write stdin to a file atomically: readers see the old file or the new one.
-rt_atomic_write() {
-    local dest=$1 tmp
-    tmp=$(mktemp "$dest.tmp.XXXXXX")
-    if cat >"$tmp"; then
-        mv -f "$tmp" "$dest"
+# rt_write_from FILE COMMAND [ARG...]: FILE gets the command's standard
+# output, and only if the command exits 0.  The output goes to a temporary
+# file beside FILE first, so readers see the old file or the whole new one,
+# and a command that fails half-way leaves FILE as it was (or absent) and
+# returns its status.  A pipeline goes in as a function, whose status under
+# pipefail is its first failing part's: a producer piped into a writer is
+# never committed on the writer's status alone.  A function of several
+# commands must return their failure itself (`|| return 1`): set -e does
+# not reach into a command whose status is being tested.
+rt_write_from() {
+    local dest=$1 tmp rc=0
+    shift
+    tmp=$(mktemp "$dest.tmp.XXXXXX") || return 1
+    "$@" >"$tmp" || rc=$?
+    if [ $rc -eq 0 ]; then
+        mv -f "$tmp" "$dest" || { rc=$?; rm -f "$tmp"; }
     else
         rm -f "$tmp"
-        return 1
     fi
+    return $rc
 }

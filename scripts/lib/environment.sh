@@ -1,6 +1,9 @@
 # environment.sh - machine facts for a run folder (sourced by bench.sh).
 # rt_environment_json DIR COMMANDLINE LOAD_BEFORE STARTED PROFILE REPETITIONS POLICY PYTHONS
-#   -> DIR/environment.json and DIR/topology.xml.  The measured parallel
+#                     AREAS RUN_PUS RUN_CORES
+#   -> DIR/environment.json and DIR/topology.xml.  AREAS: the areas the run
+# was asked for (comma-separated); RUN_PUS and RUN_CORES: those the run
+# could use (its CPU set's), where pus and cores are the machine's.  The measured parallel
 # capacity comes from DIR/scaling_capacity.json when bench_scaling wrote it,
 # the compiler flags from the benchmarks' own JSON context.
 
@@ -8,7 +11,7 @@ rt_read() { [ -r "$1" ] && head -c 200 "$1" | tr -d '\n' || printf 'unreadable';
 
 rt_environment_json() {
     local dir=$1 cmdline=$2 load_before=$3 started=$4 profile=$5 repetitions=$6 policy=$7
-    local pythons=$8 cflags turbo capacity='null'
+    local pythons=$8 areas=${9:-} run_pus=${10:-} run_cores=${11:-} cflags turbo capacity='null'
     # The flags the benchmarks were built with, as they report them.
     cflags=$(jq -r '.context."racetrack.cflags" // empty' "$dir"/bench_*.json 2>/dev/null | head -1 || true)
     # Turbo: AMD and acpi-cpufreq's boost (1 on), intel_pstate's no_turbo (0 on).
@@ -38,7 +41,7 @@ rt_environment_json() {
         git -C "$RT_ROOT" diff --quiet HEAD -- benchmarks scripts CMakeLists.txt 2>/dev/null &&
             code=clean || code=modified
     fi
-    jq -n \
+    rt_write_from "$dir/environment.json" jq -n \
         --arg host "$(hostname)" \
         --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
         --arg kernel "$(uname -sr)" \
@@ -63,6 +66,7 @@ rt_environment_json() {
         --arg repetitions "$repetitions" \
         --arg policy "$policy" \
         --arg pythons "$pythons" \
+        --arg areas "$areas" --arg run_pus "$run_pus" --arg run_cores "$run_cores" \
         --arg cflags "$cflags" \
         --arg build_type "$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$RT_BUILD/CMakeCache.txt" 2>/dev/null)" \
         --arg turbo "$turbo" \
@@ -79,7 +83,8 @@ rt_environment_json() {
           governor: $governor, turbo: $turbo, aslr: $aslr, virtual: $virtual, container: $container,
           load_before: $load_before, load_after: $load_after, capacity: $capacity,
           profile: $profile, repetitions: ($repetitions | tonumber? // $repetitions), policy: $policy,
-          pythons: $pythons, command_line: $cmdline, source: {commit: $commit, code: $code}, topology_file: "topology.xml",
-          topology_xml: $topology_xml}' \
-        | rt_atomic_write "$dir/environment.json"
+          pythons: $pythons, areas: $areas,
+          run_pus: ($run_pus | tonumber? // $run_pus), run_cores: ($run_cores | tonumber? // $run_cores),
+          command_line: $cmdline, source: {commit: $commit, code: $code}, topology_file: "topology.xml",
+          topology_xml: $topology_xml}'
 }
