@@ -23,7 +23,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "counter_variants.h"
+#include "driver.h"
 #include "flags.h"
 #include "machine.h"
 #include "outfile.h"
@@ -34,9 +36,6 @@ static const char summary[] =
     "Lost updates and lock costs: T workers increment one shared counter.";
 
 /* ---- parameters ------------------------------------------------------------ */
-
-/* The largest sweep allowed, whatever the machine. */
-#define MAX_WORKERS_LIMIT 4096
 
 static rt_place_opts place_opts = RT_PLACE_OPTS_DEFAULT;
 static int64_t max_workers = 0;          /* 0: twice the allowed PUs */
@@ -49,11 +48,11 @@ static const char *tutorial_out = NULL;
 
 static rt_flag flags[] = {
     RT_PLACEMENT_FLAGS(place_opts),
-    { "max-workers", RT_FLAG_INT, &max_workers, 0, MAX_WORKERS_LIMIT, NULL,
+    { "max-workers", RT_FLAG_INT, &max_workers, 0, RT_MAX_WORKERS, NULL,
       "sweep 1, 2, 4, ... up to this many workers (0: 2 x allowed PUs)", false },
     { "tutorial", RT_FLAG_BOOL, &tutorial, 0, 0, NULL,
       "run the textbook scenario instead of the benchmarks", false },
-    { "workers", RT_FLAG_INT, &tutorial_workers, 1, MAX_WORKERS_LIMIT, NULL,
+    { "workers", RT_FLAG_INT, &tutorial_workers, 1, RT_MAX_WORKERS, NULL,
       "tutorial: threads incrementing the counter", false },
     { "increments", RT_FLAG_INT, &tutorial_increments, 1, 1000000000, NULL,
       "tutorial: increments per thread", false },
@@ -70,13 +69,6 @@ static rt_flag flags[] = {
 
 static rt_counter_ctx *ctx;
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 /* Runs on the main thread before each run's workers start. */
 static void reset_counter(const rt_state *st, void *arg)
 {
@@ -89,9 +81,9 @@ static void bm_increment(rt_state *st, void *arg)
 {
     const rt_counter_variant *v = arg;
     int64_t n = rt_loop_begin(st);
-    double start = now_ns();
+    int64_t start = rt_now_ns();
     v->run(ctx, rt_thread_index(st), n);
-    double elapsed = now_ns() - start;
+    double elapsed = (double)(rt_now_ns() - start);
     rt_loop_end(st);     /* stop barrier: every worker has finished */
 
     rt_counter(st, "ns_per_increment", n ? elapsed / (double)n : 0, RT_COUNTER_AVG_THREADS);
@@ -122,9 +114,7 @@ static void register_benchmarks(const rt_machine *m, int sweep_max)
         char name[96];
         snprintf(name, sizeof name, "counter/%s", v->name);
         rt_bench *b = rt_bench_register(name, bm_increment, (void *)v);
-        for (int t = 1; t < sweep_max; t *= 2)
-            rt_bench_threads(b, t);
-        rt_bench_threads(b, sweep_max);
+        rt_bench_threads_doubling(b, 1, sweep_max);
         rt_bench_use_real_time(b);
         rt_bench_hooks(b, reset_counter, NULL);
         rt_bench_extra_statistics(b);
@@ -143,12 +133,6 @@ static int tutorial_run(rt_worker *w)
 }
 
 static const rt_workload tutorial_work = { "counter", NULL, tutorial_run, NULL };
-
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
 
 /* 1234567 -> "1,234,567" */
 static const char *grouped(int64_t x, char *buf, size_t len)
@@ -177,8 +161,8 @@ static int run_tutorial_variant(const rt_machine *m, const rt_counter_variant *v
 
     /* One team, one round per trial; the counter is reset between rounds,
      * while the workers wait at the gate. */
-    rt_team_config cfg = { RT_TEAM_THREADS, (int)tutorial_workers, &m->place, &tutorial_work, v,
-                           0 };
+    rt_team_config cfg = { .mode = RT_TEAM_THREADS, .workers = (int)tutorial_workers,
+                           .placement = &m->place, .workload = &tutorial_work, .config = v };
     rt_team *team = rt_team_start(&cfg, err, sizeof err);
     for (int64_t i = 0; team && i < tutorial_trials; i++) {
         rt_round round;
@@ -199,7 +183,7 @@ static int run_tutorial_variant(const rt_machine *m, const rt_counter_variant *v
     }
     int64_t *sorted = malloc((size_t)tutorial_trials * sizeof *sorted);
     memcpy(sorted, lost, (size_t)tutorial_trials * sizeof *sorted);
-    qsort(sorted, (size_t)tutorial_trials, sizeof *sorted, cmp_i64);
+    qsort(sorted, (size_t)tutorial_trials, sizeof *sorted, rt_cmp_i64);
     int64_t median = sorted[tutorial_trials / 2];
 
     printf("%-16s expected %s, got %s (median of %lld trials); lost min %s / median %s / max %s;"
@@ -300,6 +284,7 @@ static int run_tutorial(const rt_machine *m, const char *prog)
 int main(int argc, char **argv)
 {
     rt_flags_main(&argc, argv, summary, flags);
+    rt_outfile_check_flag(argv[0], "tutorial-out", tutorial_out);
 
     rt_machine m;
     rt_machine_init(&m, argv[0], &place_opts, 1);
@@ -319,12 +304,7 @@ int main(int argc, char **argv)
         rc = run_tutorial(&m, argv[0]);
     } else {
         register_benchmarks(&m, sweep_max);
-        int errors = rt_run();
-        rc = errors == 0 ? 0 : 1;
-        if (errors < 0)
-            fprintf(stderr, "bench_counter: no benchmark matched --benchmark_filter\n");
-        else if (errors > 0)
-            fprintf(stderr, "bench_counter: %d runs reported errors\n", errors);
+        rc = rt_run_reported("bench_counter") == 0 ? 0 : 1;
     }
     rt_shutdown();
     rt_counter_ctx_free(ctx);

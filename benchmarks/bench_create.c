@@ -44,6 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "driver.h"
 #include "flags.h"
 #include "machine.h"
 #include "pool/pool.h"
@@ -348,12 +350,7 @@ static void submit_to_pool(rt_state *st, void *user)
 
 /* ---- fork against the parent's size ------------------------------------------------- */
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+static double seconds_now(void) { return (double)rt_now_ns() * 1e-9; }
 
 /* user: 1 to time fork() alone (manual time), 0 for fork + exit + wait. */
 static void fork_with_memory(rt_state *st, void *user)
@@ -388,9 +385,7 @@ static void fork_with_memory(rt_state *st, void *user)
 static void sweep_creators(rt_bench *b, int most)
 {
     rt_bench_hooks(b, count_before, NULL);
-    for (int t = 1; t < most; t *= 2)
-        rt_bench_threads(b, t);
-    rt_bench_threads(b, most);
+    rt_bench_threads_doubling(b, 1, most);
     rt_bench_use_real_time(b);
     rt_bench_extra_statistics(b);
     rt_bench_placement(b, &machine.place);
@@ -460,12 +455,8 @@ int main(int argc, char **argv)
     }
     rt_context("fork_size.pages", fork_thp ? "transparent huge pages allowed" : "4 KiB");
 
-    int errors = rt_run();
+    int errors = rt_run_reported("bench_create");
     fork_memory_release();
-    if (errors < 0)
-        fprintf(stderr, "bench_create: no benchmark matched --benchmark_filter\n");
-    else if (errors > 0)
-        fprintf(stderr, "bench_create: %d runs reported errors\n", errors);
     rt_shutdown();
     rt_machine_destroy(&machine);
     return errors == 0 ? 0 : 1;

@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "flags.h"
 #include "gil/footprint.h"
 #include "gil/gil.h"
@@ -56,7 +57,6 @@ static const char summary[] =
 /* ---- parameters ------------------------------------------------------------ */
 
 #define MAX_LIST 16
-#define MAX_WORKERS_LIMIT 4096
 
 static rt_place_opts place_opts = RT_PLACE_OPTS_DEFAULT;
 static double unit_ns = RT_GIL_UNIT_NS;
@@ -72,10 +72,9 @@ static const char *convoy_intervals_text = "500,5000,50000";
 static const char *convoy_ops_text = "read1,socketpair,echo";
 static int64_t convoy_max_cpu = 2;
 static int64_t convoy_ms = 200;
-/* At 50 ms beside two CPU threads, rounds of 20 intervals (1 s) saw 3 to
- * 34 operations, emulated and real (the reference run of 824beb6, in the
- * history of 394550e), a count whose own noise hid the comparison; 60
- * intervals see about three times as many. */
+/* A convoy round lasts at least this many switch intervals: at 50 ms beside
+ * two CPU threads an I/O thread gets only a few operations an interval, so
+ * a shorter round's count of them is noise (results/HISTORY.md). */
 static int64_t convoy_min_intervals = 60;
 static int64_t io_units_per_op = 30;
 /* A 2.7 loop of the convoy's ticks 23 (read1) to 39 (echo) times between
@@ -108,7 +107,7 @@ static rt_flag flags[] = {
       "units between eval-breaker polls (large: a long C call holding the GIL)", false },
     { "units-per-item", RT_FLAG_INT, &units_per_item, 1, 1e9, NULL, "cpu: units per item", false },
     { "cpu-items", RT_FLAG_INT, &cpu_items, 1, 1e9, NULL, "cpu: items per round (strong)", false },
-    { "cpu-max-workers", RT_FLAG_INT, &cpu_max_workers, 0, MAX_WORKERS_LIMIT, NULL,
+    { "cpu-max-workers", RT_FLAG_INT, &cpu_max_workers, 0, RT_MAX_WORKERS, NULL,
       "cpu: up to this many workers (0: 2 x PUs)", false },
     { "intervals-us", RT_FLAG_STRING, &intervals_text, 0, 0, NULL,
       "switch intervals for the 2-thread sensitivity sweep, us", false },
@@ -371,8 +370,9 @@ static double io_op_alone_ns(const experiment *e, const rt_gil_params *gp,
     cfg.gil = &gil;
     cfg.io_units_per_op = units;
     cfg.convoy_ns = (int64_t)IO_CALIBRATION_MS * 1000000;
-    rt_team_config tc = { e->mode == M_PROC ? RT_TEAM_PROCESSES : RT_TEAM_THREADS, 1,
-                          &machine.place, &rt_work_gil, &cfg, rt_gil_shared_bytes(1) };
+    rt_team_config tc = { .mode = e->mode == M_PROC ? RT_TEAM_PROCESSES : RT_TEAM_THREADS,
+                          .workers = 1, .placement = &machine.place, .workload = &rt_work_gil,
+                          .config = &cfg, .shared_bytes = rt_gil_shared_bytes(1) };
     rt_team *team = rt_team_start(&tc, err, errlen);
     double ns = -1;
     if (team) {
@@ -433,10 +433,7 @@ static int64_t io_polls_for(const experiment *e, const rt_gil_params *gp)
  * check do.  With --steps-per-us given, the rate alone.  The added cost
  * is timed against the same steps in turn, not against the calibrated
  * rate: the rate is timed earlier, and on a VM whose speed swings, the
- * difference of two moments passed for a unit's cost: 7 of the 135
- * comparison-pass processes of the run vm-20261205T094607Z read -3.0, -1.8 or
- * 3.6 to 14.5 ns for one kind or both, of units of 21 to 32 ns, where
- * every other reading was -0.6 to 1.1. */
+ * difference of two moments would pass for a unit's cost. */
 enum { UNIT_CHECK_UNITS = 20000, UNIT_CHECK_TRIALS = 9 };
 static bool steps_given;
 static int64_t unit_steps_of[RT_GIL_KINDS];     /* 0: not sized yet */
@@ -484,13 +481,22 @@ static void bm_gil(rt_state *st, void *arg)
     char err[512] = "";
     rt_responder echo = { 0 };
     double unit = rt_gil_unit_ns(gp.kind, unit_ns, old_unit_ns);
-    rt_gil_work_config cfg = { &gil, e->job, unit_steps_for(gp.kind),
-                               units_per_item, poll_every, e->op,
-                               convoy_round_ns(workers - 1, gp.switch_interval_us),
-                               io_units_per_op, io_polls_for(e, &gp), io_gap_share[e->op], 0,
-                               (int64_t)io_code_lines[e->mode == M_OLD][e->op],
-                               (int64_t)io_data_lines[e->mode == M_OLD][e->op],
-                               (int)io_data_chains };
+    rt_gil_work_config cfg = {
+        .gil = &gil,
+        .job = e->job,
+        .unit_steps = unit_steps_for(gp.kind),
+        .units_per_item = units_per_item,
+        .poll_every = poll_every,
+        .io_op = e->op,
+        .convoy_ns = convoy_round_ns(workers - 1, gp.switch_interval_us),
+        .io_units_per_op = io_units_per_op,
+        .io_polls_per_op = io_polls_for(e, &gp),
+        .io_gap_share = io_gap_share[e->op],
+        .echo_port = 0,
+        .io_code_lines = (int64_t)io_code_lines[e->mode == M_OLD][e->op],
+        .io_data_lines = (int64_t)io_data_lines[e->mode == M_OLD][e->op],
+        .io_data_chains = (int)io_data_chains,
+    };
     int64_t items = e->job == RT_GJ_CPU ? cpu_items : workers;
     rt_team *team = NULL;
     bool ok = rt_gil_init(&gil, &gp) == 0;
@@ -505,9 +511,11 @@ static void bm_gil(rt_state *st, void *arg)
         ok = cfg.io_units_per_op >= 0;
     }
     if (ok) {
-        rt_team_config tc = { e->mode == M_PROC ? RT_TEAM_PROCESSES : RT_TEAM_THREADS, workers,
-                              e->one_pu ? &one_pu : &machine.place, &rt_work_gil, &cfg,
-                              rt_gil_shared_bytes(workers) };
+        rt_team_config tc = { .mode = e->mode == M_PROC ? RT_TEAM_PROCESSES : RT_TEAM_THREADS,
+                              .workers = workers,
+                              .placement = e->one_pu ? &one_pu : &machine.place,
+                              .workload = &rt_work_gil, .config = &cfg,
+                              .shared_bytes = rt_gil_shared_bytes(workers) };
         team = rt_team_start(&tc, err, sizeof err);
         ok = team != NULL;
     }
@@ -522,9 +530,8 @@ static void bm_gil(rt_state *st, void *arg)
     int64_t rounds =
         ok ? rt_team_bench_rounds(st, team, items, checksum, collect, &t, with_ref) : -1;
     if (team) {
-        char plan[256], seen[256], io[160] = "", label[880];
-        rt_cpulist_format(rt_team_planned(team), workers, plan, sizeof plan);
-        rt_cpulist_format(rt_team_seen(team), workers, seen, sizeof seen);
+        char placed[512], io[160] = "", label[880];
+        rt_team_placement_text(team, placed, sizeof placed);
         if (e->job == RT_GJ_CONVOY)
             snprintf(io, sizeof io, " io_units_per_op=%lld io_polls_per_op=%lld io_gap_units=%lld"
                      " io_code_lines=%lld io_data_lines=%lld",
@@ -533,9 +540,9 @@ static void bm_gil(rt_state *st, void *arg)
                      rt_code_lines_modelled ? (long long)cfg.io_code_lines : 0LL,
                      (long long)cfg.io_data_lines);
         snprintf(label, sizeof label,
-                 "mode=%s gil=%s interval_us=%lld unit_ns=%g%s plan=%s seen=%s",
+                 "mode=%s gil=%s interval_us=%lld unit_ns=%g%s %s",
                  mode_names[e->mode], rt_gil_names[gp.kind], (long long)gp.switch_interval_us,
-                 unit, io, plan, seen);
+                 unit, io, placed);
         rt_set_label(st, label);
         if (rt_team_stop(team, err, sizeof err) < 0 && rounds > 0) {
             rt_skip_with_error(st, err);
@@ -677,11 +684,7 @@ int main(int argc, char **argv)
         }
     }
 
-    int errors = rt_run();
-    if (errors < 0)
-        fprintf(stderr, "bench_gil: no benchmark matched --benchmark_filter\n");
-    else if (errors > 0)
-        fprintf(stderr, "bench_gil: %d runs reported errors\n", errors);
+    int errors = rt_run_reported("bench_gil");
     rt_shutdown();
     rt_machine_destroy(&machine);
     return errors == 0 ? 0 : 1;

@@ -34,6 +34,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 
+#include "driver.h"
 #include "flags.h"
 #include "ipc/channel.h"
 #include "ipc/exchange.h"
@@ -158,8 +159,9 @@ static rt_team *start_team(rt_state *st, rt_team_mode mode, int pair, const rt_w
                            const void *config)
 {
     char err[512];
-    rt_team_config cfg = { mode, pair < 0 ? 1 : 2, pair < 0 ? &alone : &pair_place[pair], work,
-                           config, 0 };
+    rt_team_config cfg = { .mode = mode, .workers = pair < 0 ? 1 : 2,
+                           .placement = pair < 0 ? &alone : &pair_place[pair],
+                           .workload = work, .config = config };
     rt_team *team = rt_team_start(&cfg, err, sizeof err);
     if (!team)
         rt_skip_with_error(st, err);
@@ -269,12 +271,6 @@ static void keep_samples(const rt_round *r, void *arg)
     s->n += wake_samples;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Every allowed PU busy: one spinning thread pinned to each. */
 typedef struct load {
     pthread_t *threads;
@@ -350,7 +346,7 @@ static void bm_wakeup(rt_state *st, void *arg)
     rt_wake_shared_destroy(shared);
     munmap(shared, bytes);
     if (rounds > 0) {
-        qsort(kept.all, (size_t)kept.n, sizeof *kept.all, cmp_i64);
+        qsort(kept.all, (size_t)kept.n, sizeof *kept.all, rt_cmp_i64);
         rt_counter(st, "late_median_us", (double)kept.all[kept.n / 2] / 1e3, RT_COUNTER_DEFAULT);
         rt_counter(st, "late_p99_us", (double)kept.all[(kept.n - 1) * 99 / 100] / 1e3,
                    RT_COUNTER_DEFAULT);
@@ -491,11 +487,7 @@ int main(int argc, char **argv)
                        "wakeup/%s/%s/%s", rt_wake_names[kinds[k]],
                        rt_team_mode_names[modes[i]], load_names[loads[l]]);
 
-    int errors = rt_run();
-    if (errors < 0)
-        fprintf(stderr, "bench_ipc: no benchmark matched --benchmark_filter\n");
-    else if (errors > 0)
-        fprintf(stderr, "bench_ipc: %d runs reported errors\n", errors);
+    int errors = rt_run_reported("bench_ipc");
     rt_shutdown();
     rt_machine_destroy(&machine);
     return errors == 0 ? 0 : 1;

@@ -58,6 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "flags.h"
 #include "gil/gil_mode.h"
 #include "machine.h"
@@ -74,7 +75,6 @@ static const char summary[] =
 
 /* ---- parameters ------------------------------------------------------------ */
 
-#define MAX_WORKERS_LIMIT 4096
 #define MAX_LIST 32
 /* The waiting workloads are swept to at least this many workers. */
 #define IO_MIN_SWEEP 64
@@ -139,9 +139,9 @@ static rt_flag flags[] = {
       "workloads: cpu, sleep, tcp, mixed", false },
     { "scalings", RT_FLAG_STRING, &scalings_text, 0, 0, NULL,
       "strong (fixed total work), weak (fixed work per worker)", false },
-    { "cpu-max-workers", RT_FLAG_INT, &cpu_max_workers, 0, MAX_WORKERS_LIMIT, NULL,
+    { "cpu-max-workers", RT_FLAG_INT, &cpu_max_workers, 0, RT_MAX_WORKERS, NULL,
       "cpu sweep: up to this many workers (0: 4 x PUs)", false },
-    { "io-max-workers", RT_FLAG_INT, &io_max_workers, 0, MAX_WORKERS_LIMIT, NULL,
+    { "io-max-workers", RT_FLAG_INT, &io_max_workers, 0, RT_MAX_WORKERS, NULL,
       "sleep, tcp, mixed sweeps: up to this many workers (0: max(64, 4 x PUs))", false },
     { "cpu-steps", RT_FLAG_INT, &cpu_steps, 1, 1e9, NULL,
       "cpu: kernel steps per item", false },
@@ -173,7 +173,7 @@ static rt_flag flags[] = {
       "mixed: items per worker per round, weak scaling", false },
     { "crossover-pcts", RT_FLAG_STRING, &crossover_pcts_text, 0, 0, NULL,
       "crossover sweep: waiting shares, % (comma-separated, 0..100)", false },
-    { "crossover-workers", RT_FLAG_INT, &crossover_workers, 0, MAX_WORKERS_LIMIT, NULL,
+    { "crossover-workers", RT_FLAG_INT, &crossover_workers, 0, RT_MAX_WORKERS, NULL,
       "crossover sweep: workers (0: 2 x PUs)", false },
     { "crossover-items", RT_FLAG_INT, &crossover_items, 1, 1e9, NULL,
       "crossover sweep: items per worker per round", false },
@@ -203,7 +203,7 @@ static rt_flag flags[] = {
       "GIL modes: the old GIL's check interval, ticks", false },
     { "ticks-per-unit", RT_FLAG_INT, &ticks_per_unit, 1, 1e9, NULL,
       "GIL modes: the old GIL's ticks per unit of bytecode", false },
-    { "fail-worker", RT_FLAG_INT, &fail_worker, -1, MAX_WORKERS_LIMIT, NULL,
+    { "fail-worker", RT_FLAG_INT, &fail_worker, -1, RT_MAX_WORKERS, NULL,
       "test hook: this worker fails in its first round (-1: none)", false },
     { "fail-how", RT_FLAG_CHOICE, &fail_how, 0, 0, rt_fail_how_names,
       "test hook: how it fails", false },
@@ -324,12 +324,6 @@ static uint64_t reference_checksum(int64_t steps, int64_t items)
     return sum;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The harness's own cost: the median of empty rounds. */
 static double harness_seconds(rt_team *team, char *err, size_t len)
 {
@@ -340,24 +334,23 @@ static double harness_seconds(rt_team *team, char *err, size_t len)
             return -1;
         v[i] = r.seconds;
     }
-    qsort(v, (size_t)harness_rounds, sizeof v[0], cmp_double);
+    qsort(v, (size_t)harness_rounds, sizeof v[0], rt_cmp_double);
     return v[harness_rounds / 2];
 }
 
 static void placement_label(rt_state *st, const rt_team *team, int mode)
 {
-    char plan[1024], seen[1024], gil[128] = "", label[2300];
+    char placed[2048], gil[128] = "", label[2300];
     int n = rt_team_workers(team);
-    rt_cpulist_format(rt_team_planned(team), n, plan, sizeof plan);
-    rt_cpulist_format(rt_team_seen(team), n, seen, sizeof seen);
+    rt_team_placement_text(team, placed, sizeof placed);
     if (mode == M_NEW)
         snprintf(gil, sizeof gil, " gil=new switch_interval_us=%lld unit_ns=%g",
                  (long long)switch_interval_us, unit_ns);
     if (mode == M_OLD)
         snprintf(gil, sizeof gil, " gil=old check_interval=%lld unit_ns=%g",
                  (long long)check_interval, rt_gil_unit_ns(RT_GIL_OLD, unit_ns, old_unit_ns));
-    snprintf(label, sizeof label, "mode=%s%s policy=%s plan=%s seen=%s%s%s", mode_names[mode],
-             gil, rt_policy_name(machine.place.policy), plan, seen,
+    snprintf(label, sizeof label, "mode=%s%s policy=%s %s%s%s", mode_names[mode],
+             gil, rt_policy_name(machine.place.policy), placed,
              n > rt_topo_allowed_pus(&machine.topo) ? " oversubscribed=yes" : "",
              rt_team_bind_failures(team) ? " binding=failed" : "");
     rt_set_label(st, label);
@@ -408,8 +401,9 @@ static void bm_team(rt_state *st, void *arg)
     double harness = -1;
     bool prepared = prepare(e, workers, wait_pct, &s, err, sizeof err) == 0;
     if (prepared) {
-        rt_team_config cfg = { mode_team[e->mode], workers, &machine.place, s.work, s.config,
-                               s.shared_bytes };
+        rt_team_config cfg = { .mode = mode_team[e->mode], .workers = workers,
+                               .placement = &machine.place, .workload = s.work,
+                               .config = s.config, .shared_bytes = s.shared_bytes };
         team = rt_team_start(&cfg, err, sizeof err);
     }
     if (team)
@@ -577,6 +571,7 @@ int main(int argc, char **argv)
         rt_usage_error(argv[0], err);
     if (capacity_out && !strcmp(capacity_out, ""))
         rt_usage_error(argv[0], "--capacity-out: empty path");
+    rt_outfile_check_flag(argv[0], "capacity-out", capacity_out);
 
     rt_machine_init(&machine, argv[0], &place_opts, 1);
     int pus = rt_topo_allowed_pus(&machine.topo);
@@ -634,13 +629,9 @@ int main(int argc, char **argv)
                 register_sweep(&(experiment){ MIXED, false, modes[m], true },
                                pcts, npcts);
 
-    int errors = rt_run();
+    int errors = rt_run_reported("bench_scaling");
     measure_capacity("after", &after);
     int rc = errors == 0 ? 0 : 1;
-    if (errors < 0)
-        fprintf(stderr, "bench_scaling: no benchmark matched --benchmark_filter\n");
-    else if (errors > 0)
-        fprintf(stderr, "bench_scaling: %d runs reported errors\n", errors);
     if (capacity_out && write_capacity(&before, &after) != 0) {
         fprintf(stderr, "bench_scaling: cannot write --capacity-out '%s': %s\n", capacity_out,
                 strerror(errno));

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "flags.h"
 #include "machine.h"
 #include "outfile.h"
@@ -70,12 +71,6 @@ typedef struct ratio {
     int shim_n, native_n;
 } ratio;
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Median real time per iteration of the repetitions named run_name; when
  * only aggregates were reported, Google Benchmark's own median (count 0). */
 static double median_of(const char *run_name, int *count)
@@ -93,7 +88,7 @@ static double median_of(const char *run_name, int *count)
     }
     double med = aggregate;
     if (n) {
-        qsort(v, n, sizeof *v, cmp_double);
+        qsort(v, n, sizeof *v, rt_cmp_double);
         med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
     free(v);
@@ -255,6 +250,7 @@ static void register_self_test(const rt_machine *m)
 int main(int argc, char **argv)
 {
     rt_flags_main(&argc, argv, summary, flags);
+    rt_outfile_check_flag(argv[0], "summary-out", summary_out);
     rt_machine m;
     rt_machine_init(&m, argv[0], &place_opts, self_test ? 2 : 1);
 

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Every flag of every benchmark executable (build/bin/bench_*, whatever
-# their number), read from its own --help, gets
-# the bad values its kind allows: an integer flag a non-number, a fraction,
-# one below its range and one above it (10^12 workers, a 1 TiB message...);
+# their number), read from its own --help, gets the bad values its kind
+# allows: an integer flag a non-number, a fraction, one below its range and
+# one above it (10^12 workers, a 1 TiB message...);
 # a number flag a non-number and values outside its range; a choice an
 # unknown word; a yes/no flag "maybe"; a value flag an empty value; and
 # every flag but yes/no ones no value at all.  Each must give one line on
 # stderr naming the flag, exit status 2, and nothing on stdout (nothing
 # ran).  Then the cases --help cannot describe: CPUs that do not exist or
-# are not allowed, and a results folder that cannot be written.
+# are not allowed, an output file and a results folder that cannot be
+# written.
 source "$(dirname "$0")/lib.sh"
 
 check() {   # EXE FLAG ARG...: the run must be refused, naming FLAG
@@ -65,6 +66,11 @@ taskset -c 0 "$RT_BIN/bench_counter" --cpus=1 >"$T_TMP/out" 2>"$T_TMP/err"
 rc=$?
 ok "a CPU outside the allowed set (taskset -c 0, --cpus=1): exit 2 naming --cpus ($(head -c 160 "$T_TMP/err"))" \
     test $rc -eq 2 -a "$(grep -c -- --cpus "$T_TMP/err")" -eq 1
+# An output file that cannot be written, refused before any work.
+for out in "bench_scaling capacity-out" "bench_shim summary-out" "bench_counter tutorial-out --tutorial"; do
+    read -r exe flag more <<<"$out"
+    check "$exe" "--$flag" ${more:-} "--$flag=/proc/racetrack-no-such/$flag.json"
+done
 # A results folder that cannot be written, refused before anything starts.
 "$RT_SOURCE/scripts/bench.sh" --quick --results /proc/racetrack-results >"$T_TMP/out" 2>"$T_TMP/err"
 rc=$?

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "flags.h"
 #include "outfile.h"
 
 int rt_outfile_open(rt_outfile *o, const char *path)
@@ -45,4 +46,23 @@ void rt_outfile_abort(rt_outfile *o)
         fclose(o->f);
     o->f = NULL;
     unlink(o->tmp);
+}
+
+int rt_outfile_writable(const char *path)
+{
+    rt_outfile o;
+    if (rt_outfile_open(&o, path) < 0)
+        return -1;
+    rt_outfile_abort(&o);
+    return 0;
+}
+
+void rt_outfile_check_flag(const char *prog, const char *flag, const char *path)
+{
+    if (!path || rt_outfile_writable(path) == 0)
+        return;
+    char msg[PATH_MAX + 160];
+    snprintf(msg, sizeof msg, "--%s: cannot write '%s': %s; valid: a file in a folder this user can write",
+             flag, path, strerror(errno));
+    rt_usage_error(prog, msg);
 }

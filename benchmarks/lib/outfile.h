@@ -25,4 +25,12 @@ int rt_outfile_commit(rt_outfile *o);
 /* Drop what was written. */
 void rt_outfile_abort(rt_outfile *o);
 
+/* Before any work: whether path could be written (its temporary file is
+ * made and removed).  0, or -1 with errno. */
+int rt_outfile_writable(const char *path);
+
+/* The same for a flag's value: nothing to check when path is NULL, else
+ * one line naming the flag and exit status 2 if it cannot be written. */
+void rt_outfile_check_flag(const char *prog, const char *flag, const char *path);
+
 #endif /* RT_OUTFILE_H */

@@ -36,14 +36,16 @@ extern const char *const rt_gil_names[];         /* "none", "new", "old", NULL *
 /* CPython's defaults. */
 #define RT_GIL_SWITCH_INTERVAL_US 5000           /* sys.getswitchinterval() = 0.005 */
 #define RT_GIL_CHECK_INTERVAL 100                /* sys.getcheckinterval() in 2.x */
-/* 2.7: ticks per countdown iteration, the research notes' count.  A 2.7
- * built with computed gotos (no opcode prediction) ticks more often: bench.sh
- * counts the machine's python2.7 (cpython_gil.py --print-ticks) and passes
- * --ticks-per-unit. */
+/* 2.7: ticks per countdown iteration, `while n > 0: n -= 1` (its loop's
+ * bytecodes with opcode prediction, which skips the tick of the jumps it
+ * predicts).  A 2.7 built with computed gotos (no opcode prediction) ticks
+ * more often: bench.sh counts the machine's python2.7 (cpython_gil.py
+ * --print-ticks) and passes --ticks-per-unit. */
 #define RT_GIL_TICKS_PER_UNIT 2
-/* One unit of work, `while n > 0: n -= 1`, in ns: CPython 3.11 on this
- * kind of VM (shared/notes).  bench.sh measures the machine's own before
- * each run, with python3 for the new GIL and python2.7 for the old one. */
+/* One unit of work, `while n > 0: n -= 1`, in ns, when no Python is there
+ * to time: about CPython 3.11's on a 2-core VM.  bench.sh measures the
+ * machine's own before each run (cpython_gil.py --print-unit-ns), with
+ * python3 for the new GIL and python2.7 for the old one. */
 #define RT_GIL_UNIT_NS 33
 
 typedef struct rt_gil_params {

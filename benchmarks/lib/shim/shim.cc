@@ -267,7 +267,7 @@ double stat_max(const std::vector<double> &v)
 }
 
 // Quantile by linear interpolation between order statistics (R type 7,
-// numpy's default): the same rule as scripts/lib/stats.jq.
+// numpy's default): the same rule as scripts/lib/json2tsv.jq's quantile.
 double quantile(std::vector<double> v, double q)
 {
     if (v.empty())

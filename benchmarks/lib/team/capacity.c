@@ -4,19 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver.h"
 #include "team/capacity.h"
 #include "team/team.h"
 #include "work/workloads.h"
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double median(double *v, int n)
 {
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    qsort(v, (size_t)n, sizeof *v, rt_cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -25,7 +20,8 @@ int rt_capacity_measure(const rt_placement *pl, int workers, double piece_ms, in
 {
     memset(out, 0, sizeof *out);
     rt_cpu_config piece = { (int64_t)(piece_ms * 1e3 * steps_per_us) + 1 };
-    rt_team_config one = { RT_TEAM_THREADS, 1, pl, &rt_work_cpu, &piece, 0 };
+    rt_team_config one = { .mode = RT_TEAM_THREADS, .workers = 1, .placement = pl,
+                           .workload = &rt_work_cpu, .config = &piece };
     rt_team_config all = one;
     all.workers = workers;
     rt_team *t1 = rt_team_start(&one, err, errlen);

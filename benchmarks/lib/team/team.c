@@ -497,5 +497,20 @@ const int *rt_team_planned(const rt_team *t) { return t->planned; }
 const int *rt_team_seen(const rt_team *t) { return t->seen; }
 int rt_team_bind_failures(const rt_team *t) { return t->bind_failures; }
 int rt_team_cpu_mismatches(const rt_team *t) { return t->cpu_mismatches; }
+
+void rt_team_placement_text(const rt_team *t, char *buf, size_t len)
+{
+    size_t half = len / 2;
+    char *plan = malloc(half), *seen = malloc(half);
+    if (!plan || !seen) {
+        snprintf(buf, len, "plan=? seen=?");
+    } else {
+        rt_cpulist_format(t->planned, t->cfg.workers, plan, half);
+        rt_cpulist_format(t->seen, t->cfg.workers, seen, half);
+        snprintf(buf, len, "plan=%s seen=%s", plan, seen);
+    }
+    free(plan);
+    free(seen);
+}
 void *rt_team_shared(const rt_team *t) { return t->shared; }
 const pid_t *rt_team_pids(const rt_team *t) { return t->pids; }

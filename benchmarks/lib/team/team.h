@@ -137,6 +137,9 @@ const int *rt_team_planned(const rt_team *t);
 const int *rt_team_seen(const rt_team *t);
 int rt_team_bind_failures(const rt_team *t);
 int rt_team_cpu_mismatches(const rt_team *t);
+/* "plan=P,P,... seen=C,C,...", the part of a run's label that says where
+ * its workers were meant to run and where they ran (scripts read it). */
+void rt_team_placement_text(const rt_team *t, char *buf, size_t len);
 /* The workload's shared area (shared_bytes, zeroed at start), as the parent
  * sees it between rounds. */
 void *rt_team_shared(const rt_team *t);

@@ -34,9 +34,8 @@
  * vCPUs on siblings for minutes at a time, two workers then do much less
  * than twice one's work, and the capacity measure (capacity.h) and the
  * emulated interpreter's units (gil_work.h) must see it as real programs
- * do.  A single dependent multiply chain, the kernel until this one,
- * issues about one instruction at a time and did not slow at all (README,
- * the compute kernel). */
+ * do.  A single dependent chain of multiplies would issue about one
+ * instruction at a time and not slow beside a busy sibling at all. */
 #define RT_CPU_LANES 4
 typedef struct rt_cpu_state {
     uint64_t lane[RT_CPU_LANES];
