@@ -10,9 +10,8 @@
 # - bench_gil: the convoy labels carry each GIL's lines from its own flags,
 #   and a loop given a large footprint costs its I/O thread more CPU time
 #   per operation (an order-of-magnitude bound: the claim is about work);
-# - scripts/footprint.sh on the real python3: one line of code counts and
-#   one of data counts, for read1, socketpair and echo, each in range.
-# The lackey parts are skipped without valgrind, the last without python3.
+# (footprint.sh on a real Python: test_footprint_python.sh.)  The lackey
+# parts are skipped without valgrind.
 source "$(dirname "$0")/lib.sh"
 awk_fp() { awk -v skip="$1" -f "$RT_SOURCE/scripts/lib/footprint.awk"; }
 
@@ -94,18 +93,4 @@ bare=$(cpu_ns) big=$(cpu_ns --io-code-lines=read1=4096 --io-data-lines=read1=655
 ok "a large footprint costs the loop over 10 us per operation more ($bare -> $big ns)" \
     test -n "$bare" -a -n "$big" -a "$((big - bare))" -gt 10000
 
-if command -v valgrind >/dev/null && command -v python3 >/dev/null && python3 -c pass 2>/dev/null; then
-    "$RT_SOURCE/scripts/footprint.sh" --ops 30 --skip 5 python3 >"$T_TMP/fp" 2>"$T_TMP/err"
-    ok "footprint.sh python3: exit 0 ($(head -c 200 "$T_TMP/err"))" test $? -eq 0
-    # An operation of CPython's runs through hundreds of lines of code and data;
-    # socketpair (send, then recv) more code than read1's one call.
-    ok "footprint.sh python3: code and data lines of read1, socketpair, echo, in range, read1 < socketpair ($(tr '\n' ' ' <"$T_TMP/fp"))" \
-        awk -F'[ =,]' 'NR == 1 && /^code read1=[0-9]+,socketpair=[0-9]+,echo=[0-9]+$/ &&
-                       $3 >= 100 && $3 < $5 && $7 >= 100 && $7 <= 4096 && $5 <= 4096 { c = 1 }
-                       NR == 2 && /^data read1=[0-9]+,socketpair=[0-9]+,echo=[0-9]+$/ &&
-                       $3 >= 50 && $5 >= 50 && $7 >= 50 && $7 <= 65536 { d = 1 }
-                       END { exit !(c && d && NR == 2) }' "$T_TMP/fp"
-else
-    echo "no valgrind or no python3: footprint.sh on a real Python is skipped"
-fi
 t_done
