@@ -23,7 +23,8 @@ counter_run() {
     step counter_tutorial
     rt_log "racetrack:   bench_counter --tutorial: 2 threads x 1,000,000, $trials trials"
     run_child "$RT_BIN/bench_counter" --tutorial --policy "$policy" --trials "$trials" --variants all \
-        --tutorial-out "$run/counter_tutorial.json" >"$run/counter_tutorial.txt" 2>&1 || rc=1
+        --tutorial-out "$run/counter_tutorial.json" >"$run/counter_tutorial.txt" 2>&1 ||
+        { rt_log "racetrack: bench_counter --tutorial failed; see $run/counter_tutorial.txt"; rc=1; run_failed; }
     return $rc
 }
 

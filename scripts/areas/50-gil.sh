@@ -59,9 +59,9 @@ gil_run() {
                 --with-scaling "$compare_scaling")
         for p in $(seq "$repetitions"); do
             step "comparison pass $p: emulated and ${pythons[*]}, interleaved"
-            run_child "${passes[@]}" --pass "$p" || rc=1
+            run_child "${passes[@]}" --pass "$p" || { rc=1; run_failed; }
         done
-        run_child "${passes[@]}" --merge || rc=1
+        run_child "${passes[@]}" --merge || { rc=1; run_failed; }
     fi
     command -v python3 >/dev/null && python3 -c pass 2>/dev/null || {
         rt_log "racetrack: no python3: the comparison with real CPython is skipped"

@@ -2,22 +2,29 @@
 # (sourced by bench.sh, derive.sh, summary.sh and report.sh).
 #
 # The file scripts/areas/NN-NAME.sh declares area NAME; NN orders the areas
-# in the plan, the summary and the report.  It defines, each optional but
-# the first two:
+# in the plan, the summary and the report.  It defines NAME_files and
+# NAME_run, and any of the others:
 #   NAME_about      one line for bench.sh --help
 #   NAME_files      glob patterns of the files its run and its derive
 #                   stage leave in the run folder: any of them there says
 #                   the area ran (or began to), and gets its sections
+#   NAME_valgrind   an array: small runs of its executables, for memcheck
+#                   (tests/test_valgrind.sh; every executable needs one)
+#   NAME_prepare    settings other areas' runs read, decided before any
+#                   plan (the gil area's compare_scaling)
 #   NAME_plan       the step names its run will announce (plan_step NAME)
 #   NAME_run        its run: step, run_bench, run_child (bench.sh); returns
-#                   non-zero if anything failed
+#                   non-zero if anything failed, and calls run_failed for
+#                   a failed command that run_bench did not run
 #   NAME_derive     its TSVs and figures from the raw files (derive.sh:
-#                   tsv_from, plot_metric, ...); non-zero if any failed
+#                   json_tsv, plot_metric, rt_write_from); it runs under
+#                   set -e, so a failing command stops derive.sh
 #   NAME_summary    its part of SUMMARY.md, on stdout (summary.sh)
 #   NAME_report     its section of REPORT.md, on stdout, and its headline
 #                   rows (report.sh: row, figure, reproduce)
-# and may set its profiles' arguments as arrays (NAME_quick_args, ...),
-# which its run reads.
+# and may set its profiles' arguments as arrays named for the profile
+# (scaling_quick, scaling_full; gil_cpython_quick, ...), which its run reads
+# through $profile.
 
 rt_area_var() {   # AREA FIELD: the value of AREA_FIELD, empty if unset
     local v="${1}_$2"

@@ -29,6 +29,7 @@ run_bench() {
           rm -f "$run/$out.json.tmp"; run_failed; return 1; }
     mv "$run/$out.json.tmp" "$run/$out.json"
 }
+# A step's command failed: bench.sh names the step in INCOMPLETE.
 run_failed() { ! declare -F step_failed >/dev/null || step_failed; }
 
 # The PUs and cores this process may use (hwloc; nproc without it).
