@@ -80,6 +80,18 @@ scaling_derive() {
     done
 }
 
+# The workloads the run has TSVs of: the four the suite has always had in
+# their order, then any other by name.
+scaling_workloads() {
+    local w f known=" cpu sleep tcp mixed "
+    for w in $known; do [ ! -r "$run/scaling_${w}_throughput.tsv" ] || echo "$w"; done
+    for f in "$run"/scaling_*_throughput.tsv; do
+        w=${f##*/scaling_}
+        w=${w%_throughput.tsv}
+        [ ! -r "$f" ] || [[ $known == *" $w "* ]] || echo "$w"
+    done
+}
+
 scaling_summary() {
     [ -r "$run/scaling_capacity.json" ] || return 0
     local pus reps
@@ -91,7 +103,7 @@ scaling_summary() {
     echo
     echo "| workload | scaling | items/s, 1 worker: threads / processes | speedup at $pus workers: threads / processes | speedup at the most workers (N): threads / processes | threads / processes at N | quartile ranges at N |"
     echo "| --- | --- | ---: | ---: | ---: | ---: | --- |"
-    for w in cpu sleep tcp mixed; do
+    for w in $(scaling_workloads); do
         for sc in strong weak; do
             awk -F'\t' -v w="$w" -v sc="$sc" -v pus="$pus" "$awk_lib"'
                 FNR == 1 { file++; next }
@@ -114,7 +126,7 @@ scaling_summary() {
     echo
     echo "| workload | scaling | N | threads | processes | threads, new GIL | threads, old GIL | 1 worker: new GIL / none |"
     echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-    for w in cpu sleep tcp mixed; do
+    for w in $(scaling_workloads); do
         for sc in strong weak; do
             awk -F'\t' -v w="$w" -v sc="$sc" '
                 FNR == 1 { file++; next }
