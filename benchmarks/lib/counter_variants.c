@@ -1,9 +1,9 @@
 /*
  * counter_variants.c - unlocked, atomic, locked and sharded increments.
  *
- * Everything shared lives on its own cache lines (RT_SLOT_BYTES apart:
- * 128 B is not enough with the adjacent-line prefetcher, as will-it-scale
- * found), except in "sharded-unpadded", whose whole point is false sharing.
+ * Everything shared lives on its own cache lines (RT_APART_BYTES apart,
+ * apart.h), except in "sharded-unpadded", whose whole point is false
+ * sharing.
  */
 #include <pthread.h>
 #include <stdalign.h>
@@ -11,10 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apart.h"
 #include "counter_variants.h"
 
 /* Distance between per-worker slots and between shared objects. */
-#define RT_SLOT_BYTES 256
+#define RT_SLOT_BYTES RT_APART_BYTES
 /* Most pause instructions a TTAS waiter spins between looks at the lock. */
 #define RT_TTAS_BACKOFF_MAX 1024
 

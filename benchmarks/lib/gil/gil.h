@@ -30,6 +30,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "apart.h"
+
 typedef enum rt_gil_kind { RT_GIL_NONE, RT_GIL_NEW, RT_GIL_OLD, RT_GIL_KINDS } rt_gil_kind;
 extern const char *const rt_gil_names[];         /* "none", "new", "old", NULL */
 
@@ -85,9 +87,8 @@ typedef struct rt_gil_stats {
     int64_t wait_hist[RT_LOG2_BUCKETS];
 } rt_gil_stats;
 
-/* What threads write often sits this far apart: a cache line pair, which
- * the adjacent-line prefetcher moves as one (as bench_ipc's lanes). */
-#define RT_GIL_APART_BYTES 128
+/* What threads write often sits apart (apart.h). */
+#define RT_GIL_APART_BYTES RT_APART_BYTES
 
 typedef struct rt_gil {
     rt_gil_params p;

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "apart.h"
 #include "ipc/channel.h"
 #include "team/team.h"
 
@@ -29,7 +30,7 @@ const char *const rt_channel_names[] = { "spin", "mutex-cond", "pipe", "socketpa
 
 /* One direction: what the side it points at waits on. */
 typedef struct lane {
-    _Alignas(128) uint64_t posted;     /* spin, mutex-cond: tokens given */
+    _Alignas(RT_APART_BYTES) uint64_t posted;   /* spin, mutex-cond: tokens given */
     uint64_t taken;                    /* tokens taken (by the waiting side only) */
     pthread_mutex_t lock;
     pthread_cond_t cond;

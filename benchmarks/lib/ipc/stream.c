@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "apart.h"
 #include "ipc/channel.h"
 #include "ipc/stream.h"
 
@@ -19,9 +20,9 @@ struct rt_stream {
     rt_stream_kind kind;
     int fd[2];                            /* [0] read end, [1] write end */
     size_t capacity;                      /* ring bytes */
-    _Alignas(128) uint64_t head;          /* bytes written, by the producer */
-    _Alignas(128) uint64_t tail;          /* bytes read, by the consumer */
-    _Alignas(128) uint8_t data[];         /* the ring */
+    _Alignas(RT_APART_BYTES) uint64_t head;   /* bytes written, by the producer */
+    _Alignas(RT_APART_BYTES) uint64_t tail;   /* bytes read, by the consumer */
+    _Alignas(RT_APART_BYTES) uint8_t data[];  /* the ring */
 };
 
 size_t rt_stream_bytes(size_t ring_bytes)

@@ -39,15 +39,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "apart.h"
 #include "place/plan.h"
 
 typedef enum rt_team_mode { RT_TEAM_THREADS, RT_TEAM_PROCESSES } rt_team_mode;
 extern const char *const rt_team_mode_names[];   /* "threads", "processes", NULL */
 
-/* Per-worker slots and the control block are this far apart: two cache
- * lines plus the adjacent-line prefetcher's pair (will-it-scale found 128 B
- * not enough). */
-#define RT_TEAM_SLOT_BYTES 256
+/* Per-worker slots and the control block sit apart (apart.h). */
+#define RT_TEAM_SLOT_BYTES RT_APART_BYTES
 
 /* Longest failure message a worker can report. */
 #define RT_TEAM_ERR_BYTES 160
